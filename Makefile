@@ -1,0 +1,34 @@
+# `make run` and `make test` work on a fresh machine: each installs what is missing first.
+SHELL := bash
+# binaryen's wasm-opt from node_modules must come first: Trunk checks its version.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+
+.PHONY: run test build size tools-build tools-test clean
+
+## run: build the release page and serve it on http://127.0.0.1:8080 until stopped
+run: build
+	node scripts/serve.mjs dist 8080
+
+## test: formatting, lints, native, browser and end-to-end tests; ends with "N passed, N failed"
+test: tools-test
+	scripts/test.sh
+
+## build: the release build in dist/ (wasm-opt -Oz)
+build: tools-build
+	cargo fetch --locked
+	trunk build --release
+
+## size: bytes of each file of the release build, raw, gzip -9 and brotli
+size: build
+	node scripts/size.mjs dist
+
+tools-build:
+	scripts/tools.sh build
+
+tools-test:
+	scripts/tools.sh test
+
+clean:
+	cargo clean
+	rm -rf dist artifacts

@@ -1,0 +1,32 @@
+//! `dbx-check`: the core's decisions as a command, one JSON object on stdout.
+//! Secrets are read from stdin only, never from arguments (arguments end up in
+//! shell history and in `ps`).
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "dbx-check",
+    version = dbx_check_core::VERSION,
+    about = "Check a Databricks workspace URL and credential for Apache Airflow, and print the answer as JSON"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the version of the analysis rules as JSON.
+    Version,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = match cli.command {
+        Command::Version => serde_json::json!({ "version": dbx_check_core::VERSION }),
+    };
+    println!("{out}");
+    ExitCode::SUCCESS
+}

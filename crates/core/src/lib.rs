@@ -1,0 +1,11 @@
+//! `dbx-check-core`: every decision behind dbx-check, with no web dependency.
+//!
+//! The web page and the `dbx-check` command are thin shells over this crate: they pass
+//! in what the user typed (or what the network answered) and render what comes back.
+
+pub mod finding;
+
+pub use finding::{usable, Diagnostic, Finding, Severity};
+
+/// The version shown by `dbx-check --version` and in the page footer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every check and test runner in order, keeps each one's output under
+# artifacts/logs/, and ends with one line: "N passed, N failed" over all of them.
+# A runner that fails without reporting a failed test (a compile error, a crash)
+# counts as one failure, so the total can never read clean when something broke.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+LOGS=artifacts/logs
+mkdir -p "$LOGS"
+passed=0
+failed=0
+broken=()
+
+# run NAME PARSER COMMAND...: runs COMMAND, shows and logs its output, adds up its counts.
+run() {
+    local name=$1 parser=$2
+    shift 2
+    local log="$LOGS/$name.log" start=$SECONDS
+    printf '\n==> %s: %s\n' "$name" "$*"
+    "$@" 2>&1 | tee "$log"
+    local status=${PIPESTATUS[0]}
+    local p=0 f=0
+    read -r p f < <("$parser" "$log")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        failed=$((failed + 1))
+    fi
+    if [ "$status" -ne 0 ]; then broken+=("$name"); fi
+    printf '<== %s: %d passed, %d failed, exit %d, %ds\n' "$name" "$p" "$f" "$status" $((SECONDS - start))
+}
+
+# Parsers print "PASSED FAILED" for one log.
+no_counts() { echo "0 0"; }
+cargo_counts() {
+    awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+         END { print p + 0, f + 0 }' "$1"
+}
+tap_counts() {
+    awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"
+}
+
+export CHROMEDRIVER=/usr/bin/chromedriver
+export TRUNK_SKIP_VERSION_CHECK=true
+
+run fetch no_counts cargo fetch --locked
+run fmt no_counts cargo fmt --all --check
+run clippy no_counts cargo clippy --workspace --all-targets --locked -- -D warnings
+run clippy-wasm no_counts cargo clippy -p dbx-check-web --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+run native-tests cargo_counts cargo test --workspace --exclude dbx-check-web --locked
+run browser-tests cargo_counts cargo test -p dbx-check-web --locked --target wasm32-unknown-unknown
+run release-build no_counts trunk build --release
+run e2e-tests tap_counts node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
+
+printf '\n'
+if [ ${#broken[@]} -gt 0 ]; then
+    printf 'failing steps: %s (logs in %s/)\n' "${broken[*]}" "$LOGS"
+fi
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

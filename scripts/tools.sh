@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what the project needs, skipping whatever is already present at the right
+# version. Usage: scripts/tools.sh build   (wasm target, Trunk, wasm-bindgen, wasm-opt)
+#                 scripts/tools.sh test    (the above, plus Chromium and its driver)
+# Pins come from shared/facts/toolchain.md: newer Trunk needs a newer rustc, and the
+# wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+# One source of truth for the wasm-bindgen version: the lock file.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# True when COMMAND exists and `COMMAND --version` mentions VERSION.
+has_version() {
+    command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
+}
+
+wasm_target() {
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        say "adding the wasm32-unknown-unknown target"
+        rustup target add wasm32-unknown-unknown
+    fi
+}
+
+trunk() {
+    if ! has_version trunk "$TRUNK_VERSION"; then
+        # A debug build of Trunk is twice as quick to install and builds the same output.
+        say "installing Trunk $TRUNK_VERSION (a few minutes, once)"
+        cargo install --locked --debug "trunk@$TRUNK_VERSION"
+    fi
+}
+
+wasm_bindgen() {
+    if ! has_version wasm-bindgen "$WASM_BINDGEN_VERSION" || ! command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+        # No --locked: the CLI's own lock file names a crate version this registry lacks.
+        say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+        cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+    fi
+}
+
+node_packages() {
+    # npm ci is quick but not free; skip it when node_modules matches the lock file.
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        say "installing node packages (binaryen's wasm-opt, playwright-core)"
+        npm ci --no-audit --no-fund --loglevel=error
+    fi
+}
+
+chromium() {
+    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+        say "installing Debian's chromium and chromium-driver"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq chromium chromium-driver >/dev/null
+    fi
+}
+
+case "${1:-build}" in
+    build) wasm_target; node_packages; trunk; wasm_bindgen ;;
+    test) wasm_target; node_packages; chromium; trunk; wasm_bindgen ;;
+    *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,6 @@
+//! The dbx-check page. Components render what `dbx_check_core` decides; they hold
+//! no rules of their own.
+
+mod components;
+
+pub use components::app::App;
