@@ -4,8 +4,12 @@
 //! in what the user typed (or what the network answered) and render what comes back.
 
 pub mod finding;
+pub mod secret;
+pub mod vocabulary;
 
 pub use finding::{usable, Diagnostic, Finding, Severity};
+pub use secret::Secret;
+pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};
 
 /// The version shown by `dbx-check --version` and in the page footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
