@@ -18,14 +18,14 @@ has_version() {
     command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
 }
 
-wasm_target() {
+ensure_wasm_target() {
     if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
         say "adding the wasm32-unknown-unknown target"
         rustup target add wasm32-unknown-unknown
     fi
 }
 
-trunk() {
+ensure_trunk() {
     if ! has_version trunk "$TRUNK_VERSION"; then
         # A debug build of Trunk is twice as quick to install and builds the same output.
         say "installing Trunk $TRUNK_VERSION (a few minutes, once)"
@@ -33,7 +33,7 @@ trunk() {
     fi
 }
 
-wasm_bindgen() {
+ensure_wasm_bindgen() {
     if ! has_version wasm-bindgen "$WASM_BINDGEN_VERSION" || ! command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
         # No --locked: the CLI's own lock file names a crate version this registry lacks.
         say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
@@ -41,7 +41,7 @@ wasm_bindgen() {
     fi
 }
 
-node_packages() {
+ensure_node_packages() {
     # npm ci is quick but not free; skip it when node_modules matches the lock file.
     if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
         say "installing node packages (binaryen's wasm-opt, playwright-core)"
@@ -49,7 +49,7 @@ node_packages() {
     fi
 }
 
-chromium() {
+ensure_chromium() {
     if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
         say "installing Debian's chromium and chromium-driver"
         export DEBIAN_FRONTEND=noninteractive
@@ -59,7 +59,7 @@ chromium() {
 }
 
 case "${1:-build}" in
-    build) wasm_target; node_packages; trunk; wasm_bindgen ;;
-    test) wasm_target; node_packages; chromium; trunk; wasm_bindgen ;;
+    build) ensure_wasm_target; ensure_node_packages; ensure_trunk; ensure_wasm_bindgen ;;
+    test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_trunk; ensure_wasm_bindgen ;;
     *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
