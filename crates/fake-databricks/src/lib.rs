@@ -172,7 +172,10 @@ fn make_certificate(
     Ok((cert.der().clone(), key, cert.pem()))
 }
 
-fn tls_acceptor(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> io::Result<TlsAcceptor> {
+fn tls_acceptor(
+    cert: CertificateDer<'static>,
+    key: PrivateKeyDer<'static>,
+) -> io::Result<TlsAcceptor> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -372,10 +375,9 @@ fn log_endpoint(state: &State, method: &Method) -> Response<Full<Bytes>> {
     };
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("application/json"),
-    );
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
     response
         .headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-store"));

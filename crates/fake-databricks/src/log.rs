@@ -56,10 +56,9 @@ impl LoggedRequest {
             .iter()
             .map(|(name, value)| {
                 let shown = match name.as_str() {
-                    "authorization" | "proxy-authorization" => format!(
-                        "{} <redacted>",
-                        authorization.as_deref().unwrap_or("other")
-                    ),
+                    "authorization" | "proxy-authorization" => {
+                        format!("{} <redacted>", authorization.as_deref().unwrap_or("other"))
+                    }
                     "cookie" => "<redacted>".to_owned(),
                     _ => String::from_utf8_lossy(value.as_bytes()).into_owned(),
                 };

@@ -390,7 +390,10 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
             if scenario == Scenario::MissingScope {
                 return missing_scope("sql");
             }
-            Answer::json(200, json!({"warehouses": [warehouse("1a2b3c4d5e6f7a8b", "Starter Warehouse", "RUNNING"), warehouse("9f8e7d6c5b4a3f2e", "Reporting", "STOPPED")]}))
+            Answer::json(
+                200,
+                json!({"warehouses": [warehouse("1a2b3c4d5e6f7a8b", "Starter Warehouse", "RUNNING"), warehouse("9f8e7d6c5b4a3f2e", "Reporting", "STOPPED")]}),
+            )
         }
         _ => endpoint_not_found(asked.method, path),
     }
@@ -471,7 +474,10 @@ mod tests {
 
     #[test]
     fn the_first_label_chooses_the_scenario() {
-        assert_eq!(Scenario::from_host("ok-1.cloud.databricks.com"), Scenario::Ok);
+        assert_eq!(
+            Scenario::from_host("ok-1.cloud.databricks.com"),
+            Scenario::Ok
+        );
         assert_eq!(
             Scenario::from_host("IPACL-7.azuredatabricks.net"),
             Scenario::IpAcl

@@ -189,7 +189,14 @@ fn pat_plan(host: &str, pat: &str) -> dbx_check_core::CheckPlan {
 
 async fn first_step_verdict(server: &FakeDatabricks, host: &str) -> (Verdict, RawOutcome) {
     let plan = pat_plan(host, TEST_PAT);
-    let outcome = execute(server, host, &plan.requests[0], None, Duration::from_secs(5)).await;
+    let outcome = execute(
+        server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
     (diagnose(&outcome).verdict, outcome)
 }
 
@@ -207,7 +214,10 @@ async fn every_scenario_answers_as_the_facts_say_and_gets_its_verdict() {
         ("html-1.cloud.databricks.com", Verdict::UnexpectedResponse),
         ("accounts.cloud.databricks.com", Verdict::AccountConsole),
         ("accounts.azuredatabricks.net", Verdict::AccountConsole),
-        ("missingscope-1.cloud.databricks.com", Verdict::MissingPermission),
+        (
+            "missingscope-1.cloud.databricks.com",
+            Verdict::MissingPermission,
+        ),
         ("notfound-1.cloud.databricks.com", Verdict::NotFound),
         ("empty-1.cloud.databricks.com", Verdict::UnexpectedResponse),
         ("ok-1.cloud.databricks.com", Verdict::Ok),
@@ -243,11 +253,9 @@ async fn details_from_the_facts_come_through() {
 
     let (_, private) = first_step_verdict(&server, "privatelink-2.cloud.databricks.com").await;
     assert_eq!(private.status, Some(200));
-    assert!(private
-        .final_url
-        .as_deref()
-        .unwrap()
-        .ends_with(&format!("/login.html?error=private-link-validation-error:{WORKSPACE_ID}")));
+    assert!(private.final_url.as_deref().unwrap().ends_with(&format!(
+        "/login.html?error=private-link-validation-error:{WORKSPACE_ID}"
+    )));
 
     let (_, refused) = first_step_verdict(&server, "badtoken-2.cloud.databricks.com").await;
     assert_eq!(
@@ -261,7 +269,14 @@ async fn a_wrong_token_on_a_healthy_workspace_is_refused() {
     let server = fake().await;
     let host = "ok-3.cloud.databricks.com";
     let plan = pat_plan(host, "dapi00000000000000000000000000000000");
-    let outcome = execute(&server, host, &plan.requests[0], None, Duration::from_secs(5)).await;
+    let outcome = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
     assert_eq!(outcome.status, Some(403));
     assert_eq!(diagnose(&outcome).verdict, Verdict::InvalidToken);
 }
@@ -349,10 +364,24 @@ async fn a_slow_workspace_times_out_and_still_answers_later() {
     let host = "slow-1.cloud.databricks.com";
     let plan = pat_plan(host, TEST_PAT);
     let started = std::time::Instant::now();
-    let outcome = execute(&server, host, &plan.requests[0], None, Duration::from_millis(500)).await;
+    let outcome = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_millis(500),
+    )
+    .await;
     assert_eq!(diagnose(&outcome).verdict, Verdict::Timeout);
     assert!(started.elapsed() < Duration::from_millis(1400));
-    let patient = execute(&server, host, &plan.requests[0], None, Duration::from_secs(5)).await;
+    let patient = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
     assert_eq!(diagnose(&patient).verdict, Verdict::Ok);
 }
 
@@ -399,10 +428,20 @@ async fn cors_is_on_for_every_scenario_but_nocors() {
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     assert!(exposed.contains("x-databricks-org-id") && exposed.contains("retry-after"));
-    let r = send_once(&server, host, "GET", "/api/2.0/preview/scim/v2/Me", &with_origin, None)
-        .await
-        .unwrap();
-    assert!(!r.headers.iter().any(|(n, _)| n.starts_with("access-control-")));
+    let r = send_once(
+        &server,
+        host,
+        "GET",
+        "/api/2.0/preview/scim/v2/Me",
+        &with_origin,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(!r
+        .headers
+        .iter()
+        .any(|(n, _)| n.starts_with("access-control-")));
 }
 
 #[tokio::test]
@@ -431,7 +470,14 @@ async fn the_log_records_every_request_without_secrets() {
         TEST_CLIENT_ID,
         &Secret::new(TEST_CLIENT_SECRET),
     );
-    let token = execute(&server, host, &plan.requests[0], None, Duration::from_secs(5)).await;
+    let token = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
     let Some(SuccessDetails::OauthToken { access_token, .. }) = read_success(&token) else {
         panic!("no token");
     };
@@ -444,11 +490,17 @@ async fn the_log_records_every_request_without_secrets() {
     )
     .await;
     let bad = pat_plan(host, TEST_PAT);
-    execute(&server, "badtoken-7.cloud.databricks.com", &{
-        let mut r = bad.requests[0].clone();
-        r.url = r.url.replace(host, "badtoken-7.cloud.databricks.com");
-        r
-    }, None, Duration::from_secs(5))
+    execute(
+        &server,
+        "badtoken-7.cloud.databricks.com",
+        &{
+            let mut r = bad.requests[0].clone();
+            r.url = r.url.replace(host, "badtoken-7.cloud.databricks.com");
+            r
+        },
+        None,
+        Duration::from_secs(5),
+    )
     .await;
 
     // Read over HTTP as a browser test would, from the plain port.
@@ -525,7 +577,10 @@ fn the_command_prints_where_it_listens_and_logs_to_a_file() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let https = lines.next().unwrap().unwrap();
     let http = lines.next().unwrap().unwrap();
-    assert!(https.starts_with("listening on https://127.0.0.1:"), "{https}");
+    assert!(
+        https.starts_with("listening on https://127.0.0.1:"),
+        "{https}"
+    );
     let addr: SocketAddr = http
         .strip_prefix("listening on http://")
         .expect("http line")

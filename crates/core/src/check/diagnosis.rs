@@ -286,9 +286,7 @@ impl Cause {
                 }
                 Step::CurrentUser => "The credential may not read its own user".to_owned(),
                 Step::Warehouses => "The credential may not list SQL warehouses".to_owned(),
-                Step::OauthToken => {
-                    "The service principal may not get a token here".to_owned()
-                }
+                Step::OauthToken => "The service principal may not get a token here".to_owned(),
             },
             Cause::NotFound { step } => format!("{} was not found on this host", api_name(*step)),
             Cause::RateLimited { .. } => "Databricks asks to slow down".to_owned(),
@@ -764,7 +762,9 @@ struct Answer<'a> {
 impl<'a> Answer<'a> {
     fn read(outcome: &'a RawOutcome, status: u16) -> Self {
         let bytes = outcome.body.bytes();
-        let head = bytes.get(..HAYSTACK_BYTES.min(bytes.len())).unwrap_or(bytes);
+        let head = bytes
+            .get(..HAYSTACK_BYTES.min(bytes.len()))
+            .unwrap_or(bytes);
         let head_text = String::from_utf8_lossy(head);
         let json = (bytes.len() <= MAX_JSON_BYTES && !outcome.body.is_empty())
             .then(|| serde_json::from_slice::<Value>(bytes).ok())
@@ -871,7 +871,11 @@ impl<'a> Answer<'a> {
             .find(SIGN)
             .and_then(|at| found.get(at + SIGN.len()..))
             .map(|rest| rest.trim_start_matches([':', '%', '3', 'A', 'a']))
-            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+            .map(|rest| {
+                rest.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
             .filter(|id| !id.is_empty());
         Some(id)
     }
@@ -964,9 +968,7 @@ fn classify_answer(answer: &Answer<'_>, outcome: &RawOutcome) -> Cause {
         };
     }
     if wording.contains("ip acl") || wording.contains("ip access list") {
-        let original = answer
-            .server_message()
-            .unwrap_or_else(|| answer.excerpt());
+        let original = answer.server_message().unwrap_or_else(|| answer.excerpt());
         return Cause::IpBlocked {
             source_ip: word_after(&original, "source ip address:"),
             workspace_id: word_after(&original, "for workspace:")
@@ -1083,7 +1085,12 @@ pub fn read_success(outcome: &RawOutcome) -> Option<SuccessDetails> {
             warehouses: json
                 .get("warehouses")
                 .and_then(Value::as_array)
-                .map(|list| list.iter().take(MAX_WAREHOUSES).filter_map(warehouse).collect())
+                .map(|list| {
+                    list.iter()
+                        .take(MAX_WAREHOUSES)
+                        .filter_map(warehouse)
+                        .collect()
+                })
                 .unwrap_or_default(),
         },
     })

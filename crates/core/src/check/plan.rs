@@ -244,18 +244,24 @@ impl Diagnostic for BrowserLimit {
 
     fn message(&self) -> String {
         match self {
-            BrowserLimit::EntraRefusesBrowserTokens => "This page cannot check an Azure service principal live: Microsoft Entra ID \
+            BrowserLimit::EntraRefusesBrowserTokens => {
+                "This page cannot check an Azure service principal live: Microsoft Entra ID \
                  refuses to hand out client-credential tokens to a browser (error AADSTS9002326, \
                  allowed only for single-page-app registrations). Only the format of the values \
                  was checked."
-                .to_owned(),
-            BrowserLimit::ManagedIdentityOnlyInsideAzure => "This page cannot check a managed identity live: its tokens come from an endpoint \
+                    .to_owned()
+            }
+            BrowserLimit::ManagedIdentityOnlyInsideAzure => {
+                "This page cannot check a managed identity live: its tokens come from an endpoint \
                  that exists only inside Azure, on the machine that has the identity."
-                .to_owned(),
-            BrowserLimit::DefaultCredentialOutsideBrowser => "This page cannot check DefaultAzureCredential live: it signs in from environment \
+                    .to_owned()
+            }
+            BrowserLimit::DefaultCredentialOutsideBrowser => {
+                "This page cannot check DefaultAzureCredential live: it signs in from environment \
                  variables, the Azure CLI or a managed identity on the machine Airflow runs on, \
                  none of which a web page can reach."
-                .to_owned(),
+                    .to_owned()
+            }
         }
     }
 
@@ -392,7 +398,12 @@ pub fn plan_check(host: &str, method: AuthMethod, login: &str, secret: &Secret) 
         kind: SecretKind::PersonalAccessToken,
     };
     let empty_login = login.is_empty();
-    if empty_login && matches!(method, AuthMethod::PatBasic | AuthMethod::SpOauth | AuthMethod::Basic) {
+    if empty_login
+        && matches!(
+            method,
+            AuthMethod::PatBasic | AuthMethod::SpOauth | AuthMethod::Basic
+        )
+    {
         notes.push(PlanNote::EmptyLoginSendsBearer { method }.to_finding());
     }
 
@@ -583,7 +594,8 @@ mod tests {
             "Content-Type".into(),
             "application/x-www-form-urlencoded".into()
         )));
-        let expected = base64::engine::general_purpose::STANDARD.encode(format!("{client}:dose-secret"));
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(format!("{client}:dose-secret"));
         assert_eq!(sent_auth(token, None), format!("Basic {expected}"));
 
         let versions = &plan.requests[1];
@@ -603,7 +615,10 @@ mod tests {
         for (method, code) in [
             (AuthMethod::AzureSp, "browser_cannot_get_entra_token"),
             (AuthMethod::AzureMi, "managed_identity_only_inside_azure"),
-            (AuthMethod::AzureDefault, "default_credential_outside_browser"),
+            (
+                AuthMethod::AzureDefault,
+                "default_credential_outside_browser",
+            ),
         ] {
             let plan = plan_check(
                 "https://adb-1.2.azuredatabricks.net",
@@ -618,7 +633,12 @@ mod tests {
                 Err(CannotSend::EntraTokenOutsideBrowser)
             );
         }
-        let sp = plan_check("https://adb-1.2.azuredatabricks.net", AuthMethod::AzureSp, "a", &Secret::new("s"));
+        let sp = plan_check(
+            "https://adb-1.2.azuredatabricks.net",
+            AuthMethod::AzureSp,
+            "a",
+            &Secret::new("s"),
+        );
         assert!(sp.notes[0].message.contains("AADSTS9002326"));
     }
 
@@ -635,7 +655,10 @@ mod tests {
                     .collect::<String>()
             );
             assert!(!shown.contains(PAT), "{method}: {shown}");
-            assert!(!shown.contains("ZGFwaT"), "{method}: base64 of the secret leaked");
+            assert!(
+                !shown.contains("ZGFwaT"),
+                "{method}: base64 of the secret leaked"
+            );
         }
         let plan = plan_check(HOST, AuthMethod::PatBasic, "token", &Secret::new(PAT));
         assert_eq!(

@@ -191,14 +191,20 @@ mod tests {
                 "token dapi0123456789abcdef0123456789abcdef-2 refused",
                 "token [redacted] refused",
             ),
-            ("Authorization: Bearer abc.def", "Authorization: Bearer [redacted]"),
+            (
+                "Authorization: Bearer abc.def",
+                "Authorization: Bearer [redacted]",
+            ),
             ("Basic dG9rZW46ZGFwaQ==", "Basic [redacted]"),
             (
                 r#"{"access_token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln","token_type":"Bearer"}"#,
                 r#"{"access_token":"[redacted]","token_type":"Bearer"}"#,
             ),
             ("client_secret=hunter2&x=1", "client_secret=[redacted]&x=1"),
-            ("secret dose0123456789abcdef0123 end", "secret [redacted] end"),
+            (
+                "secret dose0123456789abcdef0123 end",
+                "secret [redacted] end",
+            ),
             (
                 "hash 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
                 "hash [redacted]",
@@ -218,12 +224,18 @@ mod tests {
     #[test]
     fn html_is_reduced_to_its_title_and_long_text_is_cut() {
         let page = "<html><head><title>Error 403 Invalid access token.</title></head><body>...</body></html>";
-        assert_eq!(sanitised_excerpt(page.as_bytes()), "Error 403 Invalid access token.");
+        assert_eq!(
+            sanitised_excerpt(page.as_bytes()),
+            "Error 403 Invalid access token."
+        );
         let long = "word ".repeat(1000);
         let cut = sanitised_excerpt(long.as_bytes());
         assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
         assert!(cut.ends_with('…'));
-        assert_eq!(sanitised_excerpt(b"\xff\xfe{\n\"a\":\t1}"), "\u{fffd}\u{fffd}{ \"a\": 1}");
+        assert_eq!(
+            sanitised_excerpt(b"\xff\xfe{\n\"a\":\t1}"),
+            "\u{fffd}\u{fffd}{ \"a\": 1}"
+        );
         assert_eq!(
             sanitised_excerpt(b"<html><body><p>Down for <b>maintenance</b></p></body></html>"),
             "Down for maintenance"

@@ -507,9 +507,7 @@ fn status_of(line: &str) -> Option<u16> {
     if code.len() != 3 {
         return None;
     }
-    code.parse::<u16>()
-        .ok()
-        .filter(|c| (100..600).contains(c))
+    code.parse::<u16>().ok().filter(|c| (100..600).contains(c))
 }
 
 /// curl's own error line (`curl: (6) Could not resolve host: ...`), as a transport
@@ -612,7 +610,9 @@ mod tests {
         assert!(token
             .command
             .contains("-H 'Content-Type: application/x-www-form-urlencoded'"));
-        assert!(token.command.contains("-u 8c1e4b0a-7d52\":$DATABRICKS_CLIENT_SECRET\""));
+        assert!(token
+            .command
+            .contains("-u 8c1e4b0a-7d52\":$DATABRICKS_CLIENT_SECRET\""));
         assert!(r.commands[1].before[1].contains("read -rs DATABRICKS_ACCESS_TOKEN"));
         assert!(r.commands[2].before.is_empty());
         assert!(r.commands[1]
@@ -643,7 +643,9 @@ mod tests {
             r.powershell,
             "$env:AIRFLOW__CORE__TEST_CONNECTION = 'Enabled'; airflow connections test 'databricks_default'"
         );
-        assert!(airflow_cli_route("my conn; rm -rf /").bash.ends_with("'my conn; rm -rf /'"));
+        assert!(airflow_cli_route("my conn; rm -rf /")
+            .bash
+            .ends_with("'my conn; rm -rf /'"));
         assert!(airflow_cli_route("").bash.ends_with("databricks_default"));
     }
 
@@ -652,7 +654,10 @@ mod tests {
         let pasted = "$ curl -sS ...\nHTTP/2 403 \r\ncontent-type: application/json\r\nx-databricks-reason-phrase: Invalid access token.\r\n\r\n{\"error_code\": 403, \"message\": \"Invalid access token.\"}\n[dbx-check final URL] https://dbc-1.cloud.databricks.com/api/2.1/clusters/spark-versions\n$ ";
         let a = parse_pasted_answer(pasted).unwrap();
         assert_eq!(a.status, Some(403));
-        assert_eq!(a.headers.get("X-Databricks-Reason-Phrase"), Some("Invalid access token."));
+        assert_eq!(
+            a.headers.get("X-Databricks-Reason-Phrase"),
+            Some("Invalid access token.")
+        );
         assert_eq!(
             a.body.bytes(),
             b"{\"error_code\": 403, \"message\": \"Invalid access token.\"}"
@@ -679,13 +684,18 @@ mod tests {
 
     #[test]
     fn curl_errors_become_transport_results() {
-        let a = parse_pasted_answer("curl: (6) Could not resolve host: dbc-x.cloud.databricks.com\n").unwrap();
+        let a =
+            parse_pasted_answer("curl: (6) Could not resolve host: dbc-x.cloud.databricks.com\n")
+                .unwrap();
         assert_eq!(a.transport, Transport::Unreachable);
         assert_eq!(
             diagnose(&a.into_outcome(Step::SparkVersions)).verdict,
             Verdict::Unreachable
         );
-        let t = parse_pasted_answer("curl: (28) Operation timed out after 30002 milliseconds with 0 bytes received").unwrap();
+        let t = parse_pasted_answer(
+            "curl: (28) Operation timed out after 30002 milliseconds with 0 bytes received",
+        )
+        .unwrap();
         assert_eq!(t.transport, Transport::Timeout);
     }
 
@@ -695,15 +705,23 @@ mod tests {
         let e = parse_pasted_answer("{\"versions\": []}").unwrap_err();
         assert_eq!(e, PasteProblem::NoStatusLine);
         assert!(e.to_finding().fix.contains("-D -"));
-        assert_eq!(parse_pasted_answer("HTTP/1.1 2000 OK"), Err(PasteProblem::NoStatusLine));
+        assert_eq!(
+            parse_pasted_answer("HTTP/1.1 2000 OK"),
+            Err(PasteProblem::NoStatusLine)
+        );
     }
 
     #[test]
     fn a_paste_without_the_marker_keeps_the_body_and_drops_a_trailing_curl_error() {
-        let a = parse_pasted_answer("HTTP/1.1 200 OK\n\n{\"versions\":[]}\ncurl: (56) Recv failure").unwrap();
+        let a =
+            parse_pasted_answer("HTTP/1.1 200 OK\n\n{\"versions\":[]}\ncurl: (56) Recv failure")
+                .unwrap();
         assert_eq!(a.body.bytes(), b"{\"versions\":[]}");
         assert_eq!(a.final_url, None);
-        assert_eq!(diagnose(&a.into_outcome(Step::SparkVersions)).verdict, Verdict::Ok);
+        assert_eq!(
+            diagnose(&a.into_outcome(Step::SparkVersions)).verdict,
+            Verdict::Ok
+        );
     }
 
     proptest! {

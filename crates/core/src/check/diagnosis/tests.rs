@@ -84,7 +84,13 @@ fn the_table_reaches_every_verdict() {
 fn verdict_names_are_the_contracts() {
     let names: Vec<String> = Verdict::ALL
         .iter()
-        .map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_owned())
+        .map(|v| {
+            serde_json::to_value(v)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(
         names.join(" "),
@@ -288,14 +294,16 @@ fn arb_outcome() -> impl Strategy<Value = RawOutcome> {
         body,
         final_url,
     )
-        .prop_map(|(step, transport, status, headers, body, final_url)| RawOutcome {
-            step,
-            transport,
-            status,
-            headers: crate::check::AnswerHeaders(headers),
-            body: AnswerBody(body),
-            final_url,
-        })
+        .prop_map(
+            |(step, transport, status, headers, body, final_url)| RawOutcome {
+                step,
+                transport,
+                status,
+                headers: crate::check::AnswerHeaders(headers),
+                body: AnswerBody(body),
+                final_url,
+            },
+        )
 }
 
 proptest! {
