@@ -12,6 +12,34 @@
 //!
 //! Control endpoints on any host: `GET /__log` (the request log as JSON),
 //! `DELETE /__log` (clear it).
+//!
+//! | first label | answer (API paths) | verdict of the check |
+//! |---|---|---|
+//! | `ok-`, any unknown label | 200 JSON with valid test credentials, else 403 Invalid access token | `ok` / `invalid_token` |
+//! | `badtoken-` | 403 `{"error_code": 403, "message": "Invalid access token."}` + reason-phrase header | `invalid_token` |
+//! | `oldbadtoken-` | 403 HTML `<title>Error 403 Invalid access token.</title>` | `invalid_token` |
+//! | `otherorg-` | 403 `Invalid access to Org: 1234567890123456` | `wrong_workspace` |
+//! | `ipacl-` | 403 `Source IP address: 127.0.0.1 is blocked by Databricks IP ACL ...` (every path) | `ip_blocked` |
+//! | `privatelink-` | 302 to `/login.html?error=private-link-validation-error:<id>`, 200 HTML there | `private_link` |
+//! | `ratelimit-` | 429 `Retry-After: 7`, `REQUEST_LIMIT_EXCEEDED` | `rate_limited` |
+//! | `outage-` | 503 `TEMPORARILY_UNAVAILABLE` | `unavailable` |
+//! | `slow-` | like `ok-`, after 12 s (`--slow-ms`, capped at 60 s) | `timeout` |
+//! | `html-` | 200 HTML "Databricks - Sign In" page | `unexpected_response` |
+//! | `empty-` | 200 with an empty body | `unexpected_response` |
+//! | `nocors-` | like `ok-`, but no CORS header anywhere | `cors_blocked` (in a browser) |
+//! | `badclient-` | `/oidc/v1/token`: 401 `invalid_client`; API like `ok-` | `oauth_invalid_client` |
+//! | `accounts.`, `accounts-dod.` | 401 `Credential was not sent or was of an unsupported type` | `account_console` |
+//! | `missingscope-` | spark-versions and warehouses: 403 `PERMISSION_DENIED` | `missing_permission` |
+//! | `notfound-` | 404 `ENDPOINT_NOT_FOUND` | `not_found` |
+//!
+//! CORS is on for every scenario but `nocors-` (preflight answered with the
+//! `Access-Control-Allow-*` headers, the origin echoed, the diagnosis' headers exposed),
+//! so that every other verdict can be reached from a browser. The facts (§5) say real
+//! workspaces refuse browser calls: `nocors-` is the realistic case.
+//!
+//! Accepted credentials: [`TEST_PAT`] as Bearer or Basic `token:<PAT>`; [`TEST_USER`] /
+//! [`TEST_PASSWORD`] as Basic; [`TEST_CLIENT_ID`] / [`TEST_CLIENT_SECRET`] on
+//! `/oidc/v1/token`, which issues [`ISSUED_ACCESS_TOKEN`].
 
 pub mod log;
 pub mod scenario;
