@@ -870,7 +870,13 @@ impl<'a> Answer<'a> {
         let id = found
             .find(SIGN)
             .and_then(|at| found.get(at + SIGN.len()..))
-            .map(|rest| rest.trim_start_matches([':', '%', '3', 'A', 'a']))
+            // `:` decoded, or still `%3A` when read from the page's text.
+            .map(|rest| {
+                rest.strip_prefix(':')
+                    .or_else(|| rest.strip_prefix("%3A"))
+                    .or_else(|| rest.strip_prefix("%3a"))
+                    .unwrap_or(rest)
+            })
             .map(|rest| {
                 rest.chars()
                     .take_while(char::is_ascii_digit)

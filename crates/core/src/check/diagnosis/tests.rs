@@ -193,6 +193,46 @@ fn a_workspace_id_header_that_is_not_a_number_is_ignored() {
 }
 
 #[test]
+fn the_private_link_workspace_id_is_read_whole_in_every_spelling() {
+    for (final_url, location, body) in [
+        (
+            Some("https://h/login.html?error=private-link-validation-error:3141592653589793"),
+            None,
+            "",
+        ),
+        (
+            None,
+            Some("/login.html?error=private-link-validation-error%3A3141592653589793"),
+            "",
+        ),
+        (
+            None,
+            None,
+            "<a href=\"/login.html?error=private-link-validation-error%3A3141592653589793\">",
+        ),
+    ] {
+        let headers = location
+            .map(|l| vec![("location".to_owned(), l.to_owned())])
+            .unwrap_or_default();
+        let status = if location.is_some() { 302 } else { 200 };
+        let o = RawOutcome::answered(
+            Step::SparkVersions,
+            status,
+            headers,
+            body,
+            final_url.map(str::to_owned),
+        );
+        assert_eq!(
+            classify(&o),
+            Cause::PrivateLink {
+                workspace_id: Some("3141592653589793".into())
+            },
+            "{final_url:?} {location:?} {body}"
+        );
+    }
+}
+
+#[test]
 fn retry_is_offered_only_when_the_server_names_a_wait() {
     let with = |status, after: &str| {
         RawOutcome::answered(
