@@ -233,7 +233,9 @@ fn curl_command(request: &PlannedRequest, shell: Shell) -> String {
         Shell::PowerShell => "curl.exe".to_owned(),
     };
     let _ = write!(cmd, " -sS -L -D - --max-time {CURL_MAX_TIME}");
-    if request.method == HttpMethod::Post {
+    // `--data` already makes curl POST; an explicit `-X POST` would also be kept on
+    // redirects, which `-L` must not do.
+    if request.method == HttpMethod::Post && request.body.is_none() {
         cmd.push_str(" -X POST");
     }
     for header in &request.headers {
@@ -603,7 +605,7 @@ mod tests {
         let r = route(AuthMethod::SpOauth, "8c1e4b0a-7d52", Shell::Bash);
         let token = &r.commands[0];
         assert_eq!(token.step, Step::OauthToken);
-        assert!(token.command.contains(" -X POST"));
+        assert!(!token.command.contains(" -X POST"), "--data implies POST");
         assert!(token
             .command
             .contains("--data 'grant_type=client_credentials&scope=all-apis'"));
