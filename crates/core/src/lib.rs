@@ -3,10 +3,12 @@
 //! The web page and the `dbx-check` command are thin shells over this crate: they pass
 //! in what the user typed (or what the network answered) and render what comes back.
 
+pub mod check;
 pub mod finding;
 pub mod secret;
 pub mod vocabulary;
 
+pub use check::{diagnose, plan_check, CheckPlan, Diagnosis, RawOutcome, Step, Verdict};
 pub use finding::{usable, Diagnostic, Finding, Severity};
 pub use secret::Secret;
 pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};

@@ -20,13 +20,39 @@ struct Cli {
 enum Command {
     /// Print the version of the analysis rules as JSON.
     Version,
+    /// Diagnose one answer: JSON `{ step, transport, status, headers, body, final_url }`
+    /// on stdin, `{ verdict, title, explanation, fix }` on stdout.
+    Diagnose,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = match cli.command {
         Command::Version => serde_json::json!({ "version": dbx_check_core::VERSION }),
+        Command::Diagnose => match diagnose_stdin() {
+            Ok(out) => out,
+            Err(message) => {
+                println!("{}", serde_json::json!({ "error": message }));
+                return ExitCode::from(2);
+            }
+        },
     };
     println!("{out}");
     ExitCode::SUCCESS
+}
+
+/// `dbx-check diagnose`: the answer arrives on stdin because it may hold a token.
+fn diagnose_stdin() -> Result<serde_json::Value, String> {
+    use std::io::Read;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("could not read stdin: {e}"))?;
+    let outcome: dbx_check_core::RawOutcome = serde_json::from_str(&input).map_err(|e| {
+        format!(
+            "stdin is not a diagnose request ({e}); expected JSON \
+             {{ \"step\", \"transport\", \"status\", \"headers\", \"body\", \"final_url\" }}"
+        )
+    })?;
+    serde_json::to_value(dbx_check_core::diagnose(&outcome)).map_err(|e| e.to_string())
 }

@@ -1,0 +1,602 @@
+//! Every scenario of the fake, hit over real TLS and read by the core's diagnosis: proves
+//! the fake answers as shared/facts/databricks.md says, and that the diagnosis reads it.
+
+use bytes::Bytes;
+use dbx_check_core::check::{
+    diagnose, plan_check, read_success, PlannedRequest, RawOutcome, Step, SuccessDetails,
+    Transport, Verdict,
+};
+use dbx_check_core::{AuthMethod, Secret};
+use fake_databricks::{
+    start, Config, FakeDatabricks, LoggedRequest, ISSUED_ACCESS_TOKEN, RETRY_AFTER_SECONDS,
+    TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER, WORKSPACE_ID,
+};
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::{CertificateDer, ServerName};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+const ORIGIN: &str = "http://127.0.0.1:8080";
+
+async fn fake() -> FakeDatabricks {
+    start(Config {
+        https_port: 0,
+        http_port: Some(0),
+        log_file: None,
+        slow_delay: Duration::from_millis(1500),
+    })
+    .await
+    .expect("fake starts")
+}
+
+/// A client that trusts exactly the fake's certificate and checks the host name
+/// against it, as a browser would with a real certificate.
+fn connector(server: &FakeDatabricks) -> TlsConnector {
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from(server.certificate_der.clone()))
+        .expect("certificate is usable as a trust anchor");
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocol versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    TlsConnector::from(Arc::new(config))
+}
+
+struct Received {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+async fn send_once(
+    server: &FakeDatabricks,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+) -> Result<Received, Box<dyn std::error::Error + Send + Sync>> {
+    let tcp = TcpStream::connect(server.https_addr).await?;
+    let tls = connector(server)
+        .connect(ServerName::try_from(host.to_owned())?, tcp)
+        .await?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+    tokio::spawn(conn);
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", host);
+    for (name, value) in headers {
+        req = req.header(name.as_str(), value.as_str());
+    }
+    let req = req.body(Full::new(Bytes::from(body.unwrap_or("").to_owned())))?;
+    let response = sender.send_request(req).await?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response.into_body().collect().await?.to_bytes().to_vec();
+    Ok(Received {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Executes a planned request the way the page does: follows same-host redirects (at
+/// most 5), gives up after `timeout`, and reports what happened as a `RawOutcome`.
+async fn execute(
+    server: &FakeDatabricks,
+    host: &str,
+    request: &PlannedRequest,
+    access_token: Option<&Secret>,
+    timeout: Duration,
+) -> RawOutcome {
+    let headers = request
+        .headers_to_send(access_token)
+        .expect("request can be sent");
+    let mut path = request
+        .url
+        .strip_prefix(&format!("https://{host}"))
+        .expect("planned for this host")
+        .to_owned();
+    let mut method = request.method.as_str();
+    let mut body = request.body.as_deref();
+    let run = async {
+        for _ in 0..5 {
+            let received = match send_once(server, host, method, &path, &headers, body).await {
+                Ok(r) => r,
+                Err(_) => return RawOutcome::failed(request.step, Transport::Unreachable),
+            };
+            let location = received
+                .headers
+                .iter()
+                .find(|(n, _)| n == "location")
+                .map(|(_, v)| v.clone());
+            match (received.status, location) {
+                (301 | 302 | 303 | 307 | 308, Some(to)) if to.starts_with('/') => {
+                    path = to;
+                    method = "GET";
+                    body = None;
+                }
+                (status, _) => {
+                    return RawOutcome::answered(
+                        request.step,
+                        status,
+                        received.headers,
+                        received.body,
+                        Some(format!("https://{host}{path}")),
+                    )
+                }
+            }
+        }
+        RawOutcome::failed(request.step, Transport::Unreachable)
+    };
+    match tokio::time::timeout(timeout, run).await {
+        Ok(outcome) => outcome,
+        Err(_) => RawOutcome::failed(request.step, Transport::Timeout),
+    }
+}
+
+/// What a browser decides from the preflight: may the page send this request?
+async fn preflight_allows(server: &FakeDatabricks, host: &str, path: &str) -> bool {
+    let headers = vec![
+        ("origin".to_owned(), ORIGIN.to_owned()),
+        ("access-control-request-method".to_owned(), "GET".to_owned()),
+        (
+            "access-control-request-headers".to_owned(),
+            "accept,authorization".to_owned(),
+        ),
+    ];
+    let r = send_once(server, host, "OPTIONS", path, &headers, None)
+        .await
+        .expect("preflight answered");
+    let get = |name: &str| {
+        r.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    (200..300).contains(&r.status)
+        && get("access-control-allow-origin") == Some(ORIGIN)
+        && get("access-control-allow-headers").is_some_and(|h| h.contains("authorization"))
+}
+
+fn pat_plan(host: &str, pat: &str) -> dbx_check_core::CheckPlan {
+    plan_check(
+        &format!("https://{host}"),
+        AuthMethod::Pat,
+        "",
+        &Secret::new(pat),
+    )
+}
+
+async fn first_step_verdict(server: &FakeDatabricks, host: &str) -> (Verdict, RawOutcome) {
+    let plan = pat_plan(host, TEST_PAT);
+    let outcome = execute(
+        server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
+    (diagnose(&outcome).verdict, outcome)
+}
+
+#[tokio::test]
+async fn every_scenario_answers_as_the_facts_say_and_gets_its_verdict() {
+    let server = fake().await;
+    let cases = [
+        ("badtoken-1.cloud.databricks.com", Verdict::InvalidToken),
+        ("oldbadtoken-1.cloud.databricks.com", Verdict::InvalidToken),
+        ("otherorg-1.azuredatabricks.net", Verdict::WrongWorkspace),
+        ("ipacl-1.gcp.databricks.com", Verdict::IpBlocked),
+        ("privatelink-1.azuredatabricks.net", Verdict::PrivateLink),
+        ("ratelimit-1.cloud.databricks.com", Verdict::RateLimited),
+        ("outage-1.cloud.databricks.com", Verdict::Unavailable),
+        ("html-1.cloud.databricks.com", Verdict::UnexpectedResponse),
+        ("accounts.cloud.databricks.com", Verdict::AccountConsole),
+        ("accounts.azuredatabricks.net", Verdict::AccountConsole),
+        (
+            "missingscope-1.cloud.databricks.com",
+            Verdict::MissingPermission,
+        ),
+        ("notfound-1.cloud.databricks.com", Verdict::NotFound),
+        ("empty-1.cloud.databricks.com", Verdict::UnexpectedResponse),
+        ("ok-1.cloud.databricks.com", Verdict::Ok),
+        ("dbc-a1b2345c-d6e7.cloud.databricks.com", Verdict::Ok),
+        ("nocors-1.cloud.databricks.com", Verdict::Ok),
+    ];
+    let mut wrong = Vec::new();
+    for (host, expected) in cases {
+        let (verdict, outcome) = first_step_verdict(&server, host).await;
+        if verdict != expected {
+            wrong.push(format!(
+                "{host}: expected {expected}, got {verdict} from {:?} {}",
+                outcome.status,
+                String::from_utf8_lossy(outcome.body.bytes())
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn details_from_the_facts_come_through() {
+    let server = fake().await;
+    let (_, ipacl) = first_step_verdict(&server, "ipacl-2.cloud.databricks.com").await;
+    let d = diagnose(&ipacl);
+    assert!(d.explanation.contains("127.0.0.1"), "{}", d.explanation);
+    assert!(d.explanation.contains(WORKSPACE_ID));
+
+    let (_, limited) = first_step_verdict(&server, "ratelimit-2.cloud.databricks.com").await;
+    assert!(diagnose(&limited)
+        .fix
+        .contains(&format!("Wait {RETRY_AFTER_SECONDS} seconds")));
+
+    let (_, private) = first_step_verdict(&server, "privatelink-2.cloud.databricks.com").await;
+    assert_eq!(private.status, Some(200));
+    assert!(private.final_url.as_deref().unwrap().ends_with(&format!(
+        "/login.html?error=private-link-validation-error:{WORKSPACE_ID}"
+    )));
+
+    let (_, refused) = first_step_verdict(&server, "badtoken-2.cloud.databricks.com").await;
+    assert_eq!(
+        refused.headers.get("x-databricks-reason-phrase"),
+        Some("Invalid access token.")
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_on_a_healthy_workspace_is_refused() {
+    let server = fake().await;
+    let host = "ok-3.cloud.databricks.com";
+    let plan = pat_plan(host, "dapi00000000000000000000000000000000");
+    let outcome = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(outcome.status, Some(403));
+    assert_eq!(diagnose(&outcome).verdict, Verdict::InvalidToken);
+}
+
+#[tokio::test]
+async fn every_browser_method_passes_the_whole_plan_on_a_healthy_workspace() {
+    let server = fake().await;
+    let host = "ok-4.cloud.databricks.com";
+    let logins = [
+        (AuthMethod::Pat, "", TEST_PAT),
+        (AuthMethod::PatBasic, "token", TEST_PAT),
+        (AuthMethod::Basic, TEST_USER, TEST_PASSWORD),
+        (AuthMethod::SpOauth, TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+    ];
+    for (method, login, secret) in logins {
+        let plan = plan_check(
+            &format!("https://{host}"),
+            method,
+            login,
+            &Secret::new(secret),
+        );
+        let mut access_token = None;
+        let mut seen = Vec::new();
+        for request in &plan.requests {
+            let outcome = execute(
+                &server,
+                host,
+                request,
+                access_token.as_ref(),
+                Duration::from_secs(5),
+            )
+            .await;
+            let d = diagnose(&outcome);
+            assert_eq!(d.verdict, Verdict::Ok, "{method} {}: {d:?}", request.step);
+            match read_success(&outcome) {
+                Some(SuccessDetails::OauthToken {
+                    access_token: token,
+                    ..
+                }) => {
+                    assert_eq!(token.expose(), ISSUED_ACCESS_TOKEN);
+                    access_token = Some(token);
+                }
+                Some(SuccessDetails::CurrentUser { workspace_id, .. }) => {
+                    assert_eq!(workspace_id.as_deref(), Some(WORKSPACE_ID))
+                }
+                Some(SuccessDetails::Warehouses { warehouses }) => assert_eq!(
+                    warehouses[0].http_path,
+                    "/sql/1.0/warehouses/1a2b3c4d5e6f7a8b"
+                ),
+                Some(SuccessDetails::SparkVersions { count }) => assert_eq!(count, 3),
+                None => panic!("{method} {}: no details", request.step),
+            }
+            seen.push(request.step);
+        }
+        assert_eq!(seen.len(), plan.requests.len());
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_service_principal_gets_invalid_client() {
+    let server = fake().await;
+    for (host, secret) in [
+        ("badclient-1.cloud.databricks.com", TEST_CLIENT_SECRET),
+        ("ok-5.cloud.databricks.com", "dose-wrong"),
+    ] {
+        let plan = plan_check(
+            &format!("https://{host}"),
+            AuthMethod::SpOauth,
+            TEST_CLIENT_ID,
+            &Secret::new(secret),
+        );
+        let token = plan.request(Step::OauthToken).unwrap();
+        let outcome = execute(&server, host, token, None, Duration::from_secs(5)).await;
+        assert_eq!(
+            diagnose(&outcome).verdict,
+            Verdict::OauthInvalidClient,
+            "{host}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_slow_workspace_times_out_and_still_answers_later() {
+    let server = fake().await;
+    let host = "slow-1.cloud.databricks.com";
+    let plan = pat_plan(host, TEST_PAT);
+    let started = std::time::Instant::now();
+    let outcome = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_millis(500),
+    )
+    .await;
+    assert_eq!(diagnose(&outcome).verdict, Verdict::Timeout);
+    assert!(started.elapsed() < Duration::from_millis(1400));
+    let patient = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(diagnose(&patient).verdict, Verdict::Ok);
+}
+
+#[tokio::test]
+async fn cors_is_on_for_every_scenario_but_nocors() {
+    let server = fake().await;
+    for host in [
+        "ok-6.cloud.databricks.com",
+        "badtoken-6.cloud.databricks.com",
+        "privatelink-6.cloud.databricks.com",
+        "accounts.cloud.databricks.com",
+        "ratelimit-6.cloud.databricks.com",
+    ] {
+        assert!(
+            preflight_allows(&server, host, "/api/2.1/clusters/spark-versions").await,
+            "{host}"
+        );
+    }
+    let host = "nocors-6.cloud.databricks.com";
+    assert!(!preflight_allows(&server, host, "/api/2.1/clusters/spark-versions").await);
+    // The page's executor reports a refused preflight as `blocked`.
+    let outcome = RawOutcome::failed(Step::SparkVersions, Transport::Blocked);
+    assert_eq!(diagnose(&outcome).verdict, Verdict::CorsBlocked);
+
+    // Answers carry the origin and expose the headers the diagnosis reads.
+    let with_origin = [
+        ("origin".to_owned(), ORIGIN.to_owned()),
+        ("authorization".to_owned(), format!("Bearer {TEST_PAT}")),
+    ];
+    let r = send_once(
+        &server,
+        "ok-6.cloud.databricks.com",
+        "GET",
+        "/api/2.0/preview/scim/v2/Me",
+        &with_origin,
+        None,
+    )
+    .await
+    .unwrap();
+    let exposed = r
+        .headers
+        .iter()
+        .find(|(n, _)| n == "access-control-expose-headers")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    assert!(exposed.contains("x-databricks-org-id") && exposed.contains("retry-after"));
+    let r = send_once(
+        &server,
+        host,
+        "GET",
+        "/api/2.0/preview/scim/v2/Me",
+        &with_origin,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(!r
+        .headers
+        .iter()
+        .any(|(n, _)| n.starts_with("access-control-")));
+}
+
+#[tokio::test]
+async fn a_closed_port_is_unreachable() {
+    let server = fake().await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let outcome = match TcpStream::connect(closed).await {
+        Ok(_) => RawOutcome::answered(Step::SparkVersions, 200, vec![], "", None),
+        Err(_) => RawOutcome::failed(Step::SparkVersions, Transport::Unreachable),
+    };
+    assert_eq!(diagnose(&outcome).verdict, Verdict::Unreachable);
+    drop(server);
+}
+
+#[tokio::test]
+async fn the_log_records_every_request_without_secrets() {
+    let server = fake().await;
+    server.clear_log();
+    let host = "ok-7.cloud.databricks.com";
+    let plan = plan_check(
+        &format!("https://{host}"),
+        AuthMethod::SpOauth,
+        TEST_CLIENT_ID,
+        &Secret::new(TEST_CLIENT_SECRET),
+    );
+    let token = execute(
+        &server,
+        host,
+        &plan.requests[0],
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
+    let Some(SuccessDetails::OauthToken { access_token, .. }) = read_success(&token) else {
+        panic!("no token");
+    };
+    execute(
+        &server,
+        host,
+        &plan.requests[1],
+        Some(&access_token),
+        Duration::from_secs(5),
+    )
+    .await;
+    let bad = pat_plan(host, TEST_PAT);
+    execute(
+        &server,
+        "badtoken-7.cloud.databricks.com",
+        &{
+            let mut r = bad.requests[0].clone();
+            r.url = r.url.replace(host, "badtoken-7.cloud.databricks.com");
+            r
+        },
+        None,
+        Duration::from_secs(5),
+    )
+    .await;
+
+    // Read over HTTP as a browser test would, from the plain port.
+    let http = server.http_addr.unwrap();
+    let json = plain_get(http, "/__log").await;
+    let logged: Vec<LoggedRequest> = serde_json::from_str(&json).unwrap();
+    assert_eq!(logged, server.requests());
+    let summary: Vec<(&str, &str, &str, Option<&str>, &str)> = logged
+        .iter()
+        .map(|r| {
+            (
+                r.method.as_str(),
+                r.host.as_str(),
+                r.path.as_str(),
+                r.authorization.as_deref(),
+                r.credential.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("POST", host, "/oidc/v1/token", Some("Basic"), "valid"),
+            (
+                "GET",
+                host,
+                "/api/2.1/clusters/spark-versions",
+                Some("Bearer"),
+                "valid"
+            ),
+            (
+                "GET",
+                "badtoken-7.cloud.databricks.com",
+                "/api/2.1/clusters/spark-versions",
+                Some("Bearer"),
+                "valid"
+            ),
+        ]
+    );
+    for secret in [TEST_PAT, TEST_CLIENT_SECRET, ISSUED_ACCESS_TOKEN, "ZG9zZ"] {
+        assert!(!json.contains(secret), "{secret} in the log");
+    }
+    assert!(json.contains("Bearer <redacted>"));
+}
+
+async fn plain_get(addr: SocketAddr, path: &str) -> String {
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let req = Request::builder()
+        .uri(path)
+        .header("host", "127.0.0.1")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let response = sender.send_request(req).await.unwrap();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(body.to_vec()).unwrap()
+}
+
+#[test]
+fn the_command_prints_where_it_listens_and_logs_to_a_file() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let log = std::env::temp_dir().join(format!("fake-databricks-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-databricks"))
+        .args(["--port", "0", "--http-port", "0", "--log"])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let https = lines.next().unwrap().unwrap();
+    let http = lines.next().unwrap().unwrap();
+    assert!(
+        https.starts_with("listening on https://127.0.0.1:"),
+        "{https}"
+    );
+    let addr: SocketAddr = http
+        .strip_prefix("listening on http://")
+        .expect("http line")
+        .parse()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let body = runtime.block_on(plain_get(addr, "/api/2.1/clusters/spark-versions"));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(body.contains("Invalid access token."), "{body}");
+    let written = std::fs::read_to_string(&log).unwrap();
+    let entry: LoggedRequest = serde_json::from_str(written.lines().next().unwrap()).unwrap();
+    assert_eq!(entry.path, "/api/2.1/clusters/spark-versions");
+    assert_eq!(entry.credential, "none");
+    let _ = std::fs::remove_file(&log);
+}
