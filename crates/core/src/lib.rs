@@ -4,10 +4,12 @@
 //! in what the user typed (or what the network answered) and render what comes back.
 
 pub mod finding;
+pub mod host;
 pub mod secret;
 pub mod vocabulary;
 
 pub use finding::{usable, Diagnostic, Finding, Severity};
+pub use host::{analyse_host, databricks_zone, HostAnalysis, HostKind, HostProblem, Zone};
 pub use secret::Secret;
 pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};
 
