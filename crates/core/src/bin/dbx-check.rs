@@ -20,13 +20,24 @@ struct Cli {
 enum Command {
     /// Print the version of the analysis rules as JSON.
     Version,
+    /// Analyse a workspace URL (anything pasted: URL, JDBC string, KEY=value line...).
+    Host {
+        /// The text as pasted; quote it for the shell.
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = match cli.command {
         Command::Version => serde_json::json!({ "version": dbx_check_core::VERSION }),
+        Command::Host { text } => to_json(&dbx_check_core::analyse_host(&text)),
     };
     println!("{out}");
     ExitCode::SUCCESS
+}
+
+fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }
