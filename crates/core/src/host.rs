@@ -364,6 +364,7 @@ pub enum HostProblem {
     },
     SchemeMissing,
     SchemeSlashesMissing,
+    SchemeRepeated,
     PortDropped {
         port: u16,
     },
@@ -430,6 +431,7 @@ impl Diagnostic for HostProblem {
             HostProblem::OtherScheme { .. } => "unexpected_scheme",
             HostProblem::SchemeMissing => "scheme_missing",
             HostProblem::SchemeSlashesMissing => "scheme_slashes_missing",
+            HostProblem::SchemeRepeated => "scheme_repeated",
             HostProblem::PortDropped { .. } => "port_dropped",
             HostProblem::UserNameDropped => "user_name_dropped",
             HostProblem::PartsDropped { .. } => "path_dropped",
@@ -477,6 +479,7 @@ impl Diagnostic for HostProblem {
             | HostProblem::WorkspaceIdMismatch { .. } => Severity::Warning,
             HostProblem::SchemeMissing
             | HostProblem::SchemeSlashesMissing
+            | HostProblem::SchemeRepeated
             | HostProblem::PartsDropped { .. }
             | HostProblem::TrailingSlashDropped
             | HostProblem::WrappingRemoved { .. }
@@ -492,6 +495,11 @@ impl Diagnostic for HostProblem {
             HostProblem::TooLong { bytes } => format!(
                 "This is {bytes} bytes long, far longer than any workspace URL, so it was not read."
             ),
+            HostProblem::SecretInUrlField {
+                shape: CredentialShape::TokenId,
+            } => "The URL field holds a 64-character hexadecimal value: this looks like a \
+                  token's ID from the token list, which is neither a URL nor a token."
+                .into(),
             HostProblem::SecretInUrlField { shape } => format!(
                 "The URL field holds what looks like {}. A credential does not belong here: \
                  it would end up in places that are not secret.",
@@ -590,8 +598,9 @@ impl Diagnostic for HostProblem {
                 ),
             },
             HostProblem::DataPlaneDomain { hostname } => format!(
-                "{hostname} is your workspace's second (dbc-dp-…) domain, which the browser uses \
-                 behind the scenes; the REST API is served on the workspace's sign-in domain."
+                "{hostname} is your workspace's second (dbc-dp-…) domain, which the web UI uses \
+                 alongside the domain you sign in with; Databricks documents the sign-in domain \
+                 as the workspace URL for API calls."
             ),
             HostProblem::PlaceholderWorkspaceId { hostname } => format!(
                 "{hostname} looks like the example from the documentation: after 'adb-' comes \
@@ -634,6 +643,9 @@ impl Diagnostic for HostProblem {
                 "The URL had a scheme without the two slashes (https:host); Airflow reads no \
                  host name from that."
                     .into()
+            }
+            HostProblem::SchemeRepeated => {
+                "The URL had its scheme twice (https://https://...); one was removed.".into()
             }
             HostProblem::PortDropped { port } => format!(
                 "Port {port} was dropped: Databricks workspaces answer on the HTTPS port 443, \
@@ -773,9 +785,10 @@ impl Diagnostic for HostProblem {
                  URL) or from the browser's address bar."
                     .into()
             }
-            HostProblem::ZoneApex { example, .. } => {
-                format!("Add the workspace's name, e.g. {example}. {COPY_FROM_BROWSER}")
-            }
+            HostProblem::ZoneApex { example, .. } => format!(
+                "Add the workspace's name in front, e.g. {example}: copy it from the browser's \
+                 address bar while in the workspace."
+            ),
             HostProblem::NearMiss { suggestion, .. } => format!(
                 "If so, use {suggestion}; otherwise copy the URL from the browser while in the \
                  workspace."
@@ -790,6 +803,7 @@ impl Diagnostic for HostProblem {
             | HostProblem::OtherScheme { .. }
             | HostProblem::SchemeMissing
             | HostProblem::SchemeSlashesMissing
+            | HostProblem::SchemeRepeated
             | HostProblem::PortDropped { .. }
             | HostProblem::UserNameDropped
             | HostProblem::PartsDropped { .. }
@@ -888,12 +902,22 @@ impl Analysis {
             return;
         }
         let url_text = self.as_https_url(&paste.text, paste.form.as_ref());
+        if let Some(host_text) = oversized_host(&url_text) {
+            self.problems.push(HostProblem::InvalidHostname {
+                hostname: host_text,
+                reason: "it is longer than the 253 characters DNS allows".into(),
+            });
+            return;
+        }
         let url = match Url::parse(&url_text) {
             Ok(url) => url,
             Err(e) => {
                 // With a credential in the paste, that finding explains why no URL reads.
                 if self.secrets.is_empty() {
                     self.problems.push(problem_for_parse_error(e));
+                } else {
+                    self.problems
+                        .retain(|p| matches!(p, HostProblem::SecretInUrlField { .. }));
                 }
                 return;
             }
@@ -908,6 +932,17 @@ impl Analysis {
         if let Some((scheme, rest)) = split_scheme(text) {
             let scheme = scheme.to_ascii_lowercase();
             let mut rest = rest;
+            // `https://https://host` (typed over a pre-filled field), and Airflow's own
+            // `get_uri()` form for a host with a scheme, `databricks://https://:TOKEN@host`
+            // (shared/facts/airflow.md).
+            if let Some((inner, after)) = split_scheme(rest) {
+                if inner.eq_ignore_ascii_case("https") || inner.eq_ignore_ascii_case("http") {
+                    rest = after;
+                    if scheme != "databricks" {
+                        self.problems.push(HostProblem::SchemeRepeated);
+                    }
+                }
+            }
             match scheme.as_str() {
                 "https" => {}
                 "http" => self.problems.push(HostProblem::HttpScheme),
@@ -916,14 +951,6 @@ impl Analysis {
                         self.problems.push(HostProblem::HostReadFrom {
                             form: PasteForm::AirflowUri,
                         });
-                    }
-                    // Airflow's own `get_uri()` writes a host with a scheme as
-                    // `databricks://https://:TOKEN@host` (shared/facts/airflow.md).
-                    if let Some((inner, after)) = split_scheme(rest) {
-                        if inner.eq_ignore_ascii_case("https") || inner.eq_ignore_ascii_case("http")
-                        {
-                            rest = after;
-                        }
                     }
                     // The other accepted spelling percent-encodes it: `@https%3A%2F%2Fhost`.
                     // Dropping that one escaped prefix lets `url` read the host itself.
@@ -983,6 +1010,8 @@ impl Analysis {
         self.hostname = Some(hostname.clone());
         if self.secrets.iter().any(|s| is_in(s, &hostname)) {
             // The "host" is the credential itself: its finding says all there is to say.
+            self.problems
+                .retain(|p| matches!(p, HostProblem::SecretInUrlField { .. }));
             return;
         }
 
@@ -1273,6 +1302,14 @@ impl Analysis {
             })
             .collect();
         findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        // A cluster's HTTP path names its workspace: `/sql/protocolv1/o/<workspace-id>/...`.
+        let workspace_id = workspace_id.or_else(|| {
+            http_path
+                .as_deref()
+                .and_then(|p| p.strip_prefix("/sql/protocolv1/o/"))
+                .and_then(|rest| rest.split('/').next())
+                .map(str::to_owned)
+        });
         let usable = crate::finding::usable(&findings);
         let kind = kind.unwrap_or(HostKind::Invalid);
         let host = match (&hostname, usable, kind) {
@@ -1360,6 +1397,9 @@ fn read_paste(input: &str) -> Paste {
             text = value;
             continue;
         }
+        if !text.bytes().any(|b| b == b'\n' || b == b'\r') {
+            break;
+        }
         let lines: Vec<&str> = text
             .lines()
             .map(trim_paste)
@@ -1386,6 +1426,9 @@ fn read_paste(input: &str) -> Paste {
 /// (`Host=...;HTTPPath=...`); or the value of a lone `NAME=value` line such as
 /// `AIRFLOW_CONN_DATABRICKS_DEFAULT='databricks://...'`.
 fn host_setting(text: &str) -> Option<(String, String, Option<String>)> {
+    if !text.bytes().any(|b| b == b'=' || b == b':') {
+        return None;
+    }
     let mut host = None;
     let mut http_path = None;
     let mut segments = 0;
@@ -1531,6 +1574,29 @@ fn split_scheme(text: &str) -> Option<(&str, &str)> {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && scheme.len() <= 32;
     valid.then_some((scheme, rest))
+}
+
+/// The text between `https://` (and any user info) and the path, when it is far too long to
+/// be a host name. Checked before `url` runs IDNA over it, which costs hundreds of
+/// microseconds on a few kilobytes; 1024 bytes leaves room for %-escapes and non-ASCII
+/// letters that shrink to a valid name.
+fn oversized_host(url_text: &str) -> Option<String> {
+    const MAX_HOST_TEXT: usize = 1024;
+    let after_scheme = url_text
+        .get("https:".len()..)?
+        .trim_start_matches(['/', '\\']);
+    let authority = up_to_path(after_scheme);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    (host.len() > MAX_HOST_TEXT).then(|| shorten(host, 40))
+}
+
+/// The text before the first `/`, `\`, `?` or `#`: where a URL's path would start.
+fn up_to_path(text: &str) -> &str {
+    let end = text
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+        .unwrap_or(text.len());
+    text.get(..end).unwrap_or(text)
 }
 
 fn remove_escaped_scheme(rest: &str) -> String {
@@ -1759,7 +1825,10 @@ fn near_miss(hostname: &str) -> Option<String> {
             } else if tail_text.len().abs_diff(apex.len()) > 2 {
                 continue;
             } else {
-                edit_distance(tail_text.as_bytes(), apex.as_bytes())
+                match edit_distance(tail_text.as_bytes(), apex.as_bytes()) {
+                    Some(d) => d,
+                    None => continue,
+                }
             };
             if distance <= 2 && best.as_ref().is_none_or(|(d, _)| distance < *d) {
                 let name = if front.is_empty() {
@@ -1774,30 +1843,35 @@ fn near_miss(hostname: &str) -> Option<String> {
     best.map(|(_, s)| s)
 }
 
-/// Optimal string alignment distance (edits and adjacent swaps), for short ASCII names.
-fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        rows[at(i, 0)] = i;
+/// Optimal string alignment distance (edits and adjacent swaps) between short ASCII names,
+/// or `None` when either is longer than 40 bytes. The table lives on the stack: this runs
+/// for several zones on every keystroke of a near miss.
+fn edit_distance(a: &[u8], b: &[u8]) -> Option<usize> {
+    const MAX: usize = 40;
+    if a.len() > MAX || b.len() > MAX {
+        return None;
     }
-    for j in 0..=b.len() {
-        rows[at(0, j)] = j;
+    // Lengths are at most MAX, so every index below is in bounds and every value fits u8.
+    let mut d = [[0u8; MAX + 1]; MAX + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i as u8;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[at(i - 1, j)] + 1)
-                .min(rows[at(i, j - 1)] + 1)
-                .min(rows[at(i - 1, j - 1)] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[at(i - 2, j - 2)] + 1);
+                best = best.min(d[i - 2][j - 2] + 1);
             }
-            rows[at(i, j)] = d;
+            d[i][j] = best;
         }
     }
-    rows[at(a.len(), b.len())]
+    Some(usize::from(d[a.len()][b.len()]))
 }
 
 /// Credentials pasted where the URL belongs, with their values held as [`Secret`].
@@ -1825,8 +1899,15 @@ fn credentials_in(text: &str) -> Vec<(CredentialShape, Secret)> {
             found.push((CredentialShape::PersonalAccessToken, Secret::new(value)));
         }
     }
-    let words = text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')));
-    for word in words.filter(|w| w.len() >= 32) {
+    // Split on bytes, not chars: every credential is ASCII, and a slice of ASCII bytes is
+    // always valid UTF-8. (Decoding chars made this the slowest step on long pastes.)
+    let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    let words = text
+        .as_bytes()
+        .split(|b| !is_word_byte(b))
+        .filter(|w| w.len() >= 32)
+        .filter_map(|w| std::str::from_utf8(w).ok());
+    for word in words {
         if let Some(jwt) = word.find("eyJ").and_then(|at| word.get(at..)) {
             if is_jwt(jwt) {
                 found.push((CredentialShape::Jwt, Secret::new(jwt)));
@@ -1972,11 +2053,10 @@ fn strip_wrappings(text: &str, removed: &mut Vec<String>) -> String {
 /// looked at, so braces in a pasted query do not count.
 fn looks_like_placeholder(text: &str) -> bool {
     let after_scheme = text.split_once("://").map_or(text, |(_, rest)| rest);
-    let authority = after_scheme
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or(after_scheme);
-    authority.contains(['<', '>', '{', '}'])
+    let authority = up_to_path(after_scheme);
+    authority
+        .bytes()
+        .any(|b| matches!(b, b'<' | b'>' | b'{' | b'}'))
 }
 
 fn non_ascii_chars(text: &str, at_most: usize) -> Vec<char> {
@@ -2238,9 +2318,10 @@ mod tests {
         ] {
             assert_eq!(near_miss(far), None, "{far}");
         }
-        assert_eq!(edit_distance(b"databricks", b"databrikcs"), 1);
-        assert_eq!(edit_distance(b"", b"abc"), 3);
-        assert_eq!(edit_distance(b"kitten", b"sitting"), 3);
+        assert_eq!(edit_distance(b"databricks", b"databrikcs"), Some(1));
+        assert_eq!(edit_distance(b"", b"abc"), Some(3));
+        assert_eq!(edit_distance(b"kitten", b"sitting"), Some(3));
+        assert_eq!(edit_distance(&[b'a'; 41], b"a"), None);
     }
 
     #[test]
@@ -2373,6 +2454,7 @@ mod tests {
     const ABOUT_THE_TYPING: &[&str] = &[
         "scheme_missing",
         "scheme_slashes_missing",
+        "scheme_repeated",
         "http_scheme",
         "unexpected_scheme",
         "port_dropped",
