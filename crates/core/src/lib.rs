@@ -9,7 +9,9 @@ pub mod secret;
 pub mod vocabulary;
 
 pub use finding::{usable, Diagnostic, Finding, Severity};
-pub use host::{analyse_host, databricks_zone, HostAnalysis, HostKind, HostProblem, Zone};
+pub use host::{
+    analyse_host, databricks_zone, Environment, HostAnalysis, HostKind, HostProblem, Zone,
+};
 pub use secret::Secret;
 pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};
 
