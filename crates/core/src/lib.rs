@@ -5,11 +5,15 @@
 
 pub mod check;
 pub mod finding;
+pub mod host;
 pub mod secret;
 pub mod vocabulary;
 
 pub use check::{diagnose, plan_check, CheckPlan, Diagnosis, RawOutcome, Step, Verdict};
 pub use finding::{usable, Diagnostic, Finding, Severity};
+pub use host::{
+    analyse_host, databricks_zone, Environment, HostAnalysis, HostKind, HostProblem, Zone,
+};
 pub use secret::Secret;
 pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};
 

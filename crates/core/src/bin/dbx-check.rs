@@ -23,6 +23,12 @@ enum Command {
     /// Diagnose one answer: JSON `{ step, transport, status, headers, body, final_url }`
     /// on stdin, `{ verdict, title, explanation, fix }` on stdout.
     Diagnose,
+    /// Analyse a workspace URL (anything pasted: URL, JDBC string, KEY=value line...).
+    Host {
+        /// The text as pasted; quote it for the shell.
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -36,6 +42,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Host { text } => to_json(&dbx_check_core::analyse_host(&text)),
     };
     println!("{out}");
     ExitCode::SUCCESS
@@ -55,4 +62,8 @@ fn diagnose_stdin() -> Result<serde_json::Value, String> {
         )
     })?;
     serde_json::to_value(dbx_check_core::diagnose(&outcome)).map_err(|e| e.to_string())
+}
+
+fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
 }
