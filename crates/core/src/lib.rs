@@ -3,10 +3,15 @@
 //! The web page and the `dbx-check` command are thin shells over this crate: they pass
 //! in what the user typed (or what the network answered) and render what comes back.
 
+pub mod credential;
 pub mod finding;
 pub mod secret;
 pub mod vocabulary;
 
+pub use credential::{
+    analyse_credential, classify_secret, CredentialAnalysis, CredentialExtra, CredentialInput,
+    CredentialProblem, JwtClaims, SecretShape,
+};
 pub use finding::{usable, Diagnostic, Finding, Severity};
 pub use secret::Secret;
 pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};
