@@ -4,12 +4,17 @@
 //! in what the user typed (or what the network answered) and render what comes back.
 
 pub mod check;
+pub mod credential;
 pub mod finding;
 pub mod host;
 pub mod secret;
 pub mod vocabulary;
 
 pub use check::{diagnose, plan_check, CheckPlan, Diagnosis, RawOutcome, Step, Verdict};
+pub use credential::{
+    analyse_credential, classify_secret, CredentialAnalysis, CredentialExtra, CredentialInput,
+    CredentialProblem, JwtClaims, SecretShape,
+};
 pub use finding::{usable, Diagnostic, Finding, Severity};
 pub use host::{
     analyse_host, databricks_zone, Environment, HostAnalysis, HostKind, HostProblem, Zone,
