@@ -3,10 +3,12 @@
 //! The web page and the `dbx-check` command are thin shells over this crate: they pass
 //! in what the user typed (or what the network answered) and render what comes back.
 
+pub mod airflow;
 pub mod finding;
 pub mod secret;
 pub mod vocabulary;
 
+pub use airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
 pub use finding::{usable, Diagnostic, Finding, Severity};
 pub use secret::Secret;
 pub use vocabulary::{AuthMethod, Cloud, UnknownMethod};
