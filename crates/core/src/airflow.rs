@@ -36,14 +36,31 @@ pub enum AirflowVersion {
 }
 
 impl AirflowVersion {
-    /// The provider line for requirements.txt (shared/facts/airflow.md): on Airflow 2.10 an
-    /// unpinned provider upgrades Airflow itself to 3.x; 7.10.0 fixed the OAuth token URL.
-    pub fn requirements(self) -> &'static str {
+    /// The provider version that is safe on this Airflow (shared/facts/airflow.md): on
+    /// Airflow 2.10 an unpinned provider upgrades Airflow itself to 3.x, and 7.10.0 fixed
+    /// the OAuth token URL.
+    pub fn provider_pin(self) -> &'static str {
         match self {
-            AirflowVersion::V2 => "apache-airflow-providers-databricks==7.7.5",
-            AirflowVersion::V3 => "apache-airflow-providers-databricks>=7.10.0",
+            AirflowVersion::V2 => "==7.7.5",
+            AirflowVersion::V3 => ">=7.10.0",
         }
     }
+}
+
+/// The provider line for requirements.txt. The Entra ID methods also need the provider's
+/// `azure-identity` extra: the provider imports `azure.identity` only when it signs in,
+/// and without it fails with "No module named 'azure'" (provider 7.7.5 and 7.23.0 list
+/// `azure-identity` as an optional extra; tests/airflow/ shows the failure).
+pub fn requirements_line(airflow: AirflowVersion, method: AuthMethod) -> String {
+    let extra = if method.is_azure_only() {
+        "[azure-identity]"
+    } else {
+        ""
+    };
+    format!(
+        "apache-airflow-providers-databricks{extra}{}",
+        airflow.provider_pin()
+    )
 }
 
 impl Serialize for AirflowVersion {
@@ -470,7 +487,7 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
         cli_json: None,
         yaml: None,
         dotenv: None,
-        requirements: req.airflow.requirements().to_owned(),
+        requirements: requirements_line(req.airflow, req.method),
         findings: Vec::new(),
     };
 
@@ -552,6 +569,9 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
     problems.push(AirflowProblem::ProviderPinned {
         airflow: req.airflow,
     });
+    if req.method.is_azure_only() {
+        problems.push(AirflowProblem::AzureIdentityExtra);
+    }
 
     findings.extend(problems.iter().map(Diagnostic::to_finding));
     // Errors first, then warnings, then notes; stable within each.

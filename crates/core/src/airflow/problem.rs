@@ -98,6 +98,7 @@ pub enum AirflowProblem {
     ProviderPinned {
         airflow: AirflowVersion,
     },
+    AzureIdentityExtra,
 }
 
 fn method_name(method: AuthMethod) -> &'static str {
@@ -145,6 +146,7 @@ impl Diagnostic for AirflowProblem {
             TestConnectionDisabled { .. } => "test_connection_disabled",
             SqlNeedsHttpPath => "sql_needs_http_path",
             ProviderPinned { .. } => "provider_pinned",
+            AzureIdentityExtra => "azure_identity_extra",
         }
     }
 
@@ -172,7 +174,8 @@ impl Diagnostic for AirflowProblem {
             | EnvConnectionNotInUi
             | TestConnectionDisabled { .. }
             | SqlNeedsHttpPath
-            | ProviderPinned { .. } => Severity::Info,
+            | ProviderPinned { .. }
+            | AzureIdentityExtra => Severity::Info,
         }
     }
 
@@ -242,6 +245,7 @@ impl Diagnostic for AirflowProblem {
             SqlNeedsHttpPath => "There is no http_path in Extra. Test and the REST-based operators work without it, but SQL operators (DatabricksSqlOperator, DatabricksSqlHook) need it.".into(),
             ProviderPinned { airflow: AirflowVersion::V2 } => "The provider is pinned to 7.7.5, the last release that installs on Airflow 2.10: an unpinned line upgrades Airflow itself to 3.x.".into(),
             ProviderPinned { airflow: AirflowVersion::V3 } => "The provider needs at least 7.10.0: earlier releases build the OAuth token URL from the raw Host field.".into(),
+            AzureIdentityExtra => "Microsoft Entra ID sign-in needs the provider's azure-identity extra: without it every call fails with \"No module named 'azure'\".".into(),
         }
     }
 
@@ -282,6 +286,7 @@ impl Diagnostic for AirflowProblem {
             SqlNeedsHttpPath => "Add \"http_path\" to Extra: the HTTP path from the SQL warehouse's or cluster's Connection details, for example /sql/1.0/warehouses/1234567890abcdef.".into(),
             ProviderPinned { airflow: AirflowVersion::V2 } => "Keep this exact pin in requirements.txt while you are on Airflow 2.10.".into(),
             ProviderPinned { airflow: AirflowVersion::V3 } => "Put this line in requirements.txt (Astro) or your image's pip install.".into(),
+            AzureIdentityExtra => "Install the provider with [azure-identity], as the requirements line does.".into(),
         }
     }
 }
