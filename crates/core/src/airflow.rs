@@ -475,6 +475,25 @@ fn form_fields(conn: &AirflowConnection) -> ConnectionFields {
 }
 
 /// Every Airflow form of the connection the user describes. Never panics.
+///
+/// ```
+/// use dbx_check_core::{airflow_values, ConnectionRequest};
+///
+/// let request: ConnectionRequest = serde_json::from_str(
+///     r#"{"host": "adb-1.2.azuredatabricks.net/?o=1", "method": "pat", "secret": "dapi#1"}"#,
+/// )
+/// .unwrap();
+/// let values = airflow_values(&request);
+/// assert_eq!(
+///     values.uri.as_deref(),
+///     Some("databricks://https://:dapi%231@adb-1.2.azuredatabricks.net")
+/// );
+/// assert_eq!(
+///     values.dotenv.as_deref(),
+///     Some("AIRFLOW_CONN_DATABRICKS_DEFAULT='databricks://https://:dapi%231@adb-1.2.azuredatabricks.net'")
+/// );
+/// assert!(values.findings.iter().any(|f| f.code == "sql_needs_http_path"));
+/// ```
 pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<AirflowProblem> = Vec::new();

@@ -107,6 +107,15 @@ impl ConnId {
 
 /// Checks a connection id as Airflow's CLI and REST API do.
 ///
+/// ```
+/// use dbx_check_core::airflow::{check_conn_id, ConnIdProblem};
+///
+/// let id = check_conn_id("databricks_prod").unwrap();
+/// assert_eq!(id.env_var(), "AIRFLOW_CONN_DATABRICKS_PROD");
+/// assert!(!check_conn_id("databricks-prod").unwrap().is_shell_name());
+/// assert_eq!(check_conn_id("a..b"), Err(ConnIdProblem::DoubleDot));
+/// ```
+///
 /// Python's `\w` is Unicode-aware (letters and digits of any script, and `_`), which
 /// `char::is_alphanumeric` matches closely enough for ids people type. Python's `$` also
 /// accepts one trailing newline; we do not, since such an id cannot be typed back.
