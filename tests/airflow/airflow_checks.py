@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ import pytest
 import requests
 from requests.auth import HTTPBasicAuth
 
-SHELLS = [shell for shell in ("bash", "sh") if subprocess.run(["which", shell], capture_output=True).returncode == 0]
+SHELLS = [shell for shell in ("bash", "sh") if shutil.which(shell)]
 
 
 def expected_connection(expect: dict) -> dict:

@@ -195,8 +195,9 @@ impl Diagnostic for AirflowProblem {
             TenantMissing => "A Microsoft Entra ID service principal needs the tenant id in Extra (azure_tenant_id), and there is none: without it Airflow signs in with Databricks Basic auth instead.".into(),
             LoginIgnored { method: AuthMethod::PatBasic } => "With a personal access token sent as Basic auth, Airflow's Login must be exactly 'token'; the Login typed was replaced.".into(),
             LoginIgnored { method: AuthMethod::AzureMi } => "The Login was not used: the managed identity's client id is already in Extra (azure_managed_identity_client_id).".into(),
+            LoginIgnored { method: AuthMethod::AzureDefault } => "The Login was left out: DefaultAzureCredential takes its identity from the environment (AZURE_CLIENT_ID, AZURE_TENANT_ID and the like), not from Login.".into(),
             LoginIgnored { method } => format!(
-                "The Login was left out: with {} Airflow's Login stays empty (with a Login, a token would be sent as Basic auth instead).",
+                "The Login was left out: with {} Airflow's Login stays empty (with a Login, the token would be sent as Basic auth instead).",
                 method_name(*method)
             ),
             SecretIgnored { method } => format!(
