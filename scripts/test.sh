@@ -40,6 +40,17 @@ cargo_counts() {
 tap_counts() {
     awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { print p + 0, f + 0 }' "$1"
 }
+# pytest's closing line: "3 failed, 420 passed, 2 skipped in 30.1s" (errors count as failed).
+pytest_counts() {
+    awk '/ in [0-9.]+s/ && /(passed|failed|error)/ {
+             for (i = 2; i <= NF; i++) {
+                 w = $i; gsub(/[^a-z]/, "", w)
+                 if (w == "passed") p += $(i-1)
+                 if (w == "failed" || w == "error" || w == "errors") f += $(i-1)
+             }
+         }
+         END { print p + 0, f + 0 }' "$1"
+}
 
 export CHROMEDRIVER=/usr/bin/chromedriver
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -52,6 +63,8 @@ run native-tests cargo_counts cargo test --workspace --exclude dbx-check-web --l
 run browser-tests cargo_counts cargo test -p dbx-check-web --locked --target wasm32-unknown-unknown
 run release-build no_counts trunk build --release
 run e2e-tests tap_counts node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
+run airflow-3 pytest_counts scripts/airflow-roundtrip.sh 3
+run airflow-2 pytest_counts scripts/airflow-roundtrip.sh 2
 
 printf '\n'
 if [ ${#broken[@]} -gt 0 ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs, skipping whatever is already present at the right
 # version. Usage: scripts/tools.sh build   (wasm target, Trunk, wasm-bindgen, wasm-opt)
-#                 scripts/tools.sh test    (the above, plus Chromium and its driver)
+#                 scripts/tools.sh test    (the above, plus Chromium and its driver, and the
+#                                           Airflow 2 and 3 venvs of scripts/airflow-venvs.sh)
 # Pins come from shared/facts/toolchain.md: newer Trunk needs a newer rustc, and the
 # wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
 set -euo pipefail
@@ -58,8 +59,14 @@ ensure_chromium() {
     fi
 }
 
+ensure_airflow_venvs() {
+    # Real Airflow 2.10 and 3.x for the connection-values round trip, cached outside the clone.
+    # A failed install must not stop the other tests: the airflow stages then fail on their own.
+    scripts/airflow-venvs.sh >/dev/null || say "the Airflow venvs could not be installed; the airflow test stages will fail"
+}
+
 case "${1:-build}" in
     build) ensure_wasm_target; ensure_node_packages; ensure_trunk; ensure_wasm_bindgen ;;
-    test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_trunk; ensure_wasm_bindgen ;;
+    test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_trunk; ensure_wasm_bindgen; ensure_airflow_venvs ;;
     *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 //! The web page and the `dbx-check` command are thin shells over this crate: they pass
 //! in what the user typed (or what the network answered) and render what comes back.
 
+pub mod airflow;
 pub mod check;
 pub mod credential;
 pub mod finding;
@@ -10,6 +11,7 @@ pub mod host;
 pub mod secret;
 pub mod vocabulary;
 
+pub use airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
 pub use check::{diagnose, plan_check, CheckPlan, Diagnosis, RawOutcome, Step, Verdict};
 pub use credential::{
     analyse_credential, classify_secret, CredentialAnalysis, CredentialExtra, CredentialInput,

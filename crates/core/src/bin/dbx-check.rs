@@ -1,10 +1,12 @@
 //! `dbx-check`: the core's decisions as a command, one JSON object on stdout.
 //! Secrets are read from stdin only, never from arguments (arguments end up in
-//! shell history and in `ps`).
+//! shell history and in `ps`). Bad input prints `{"error": ...}` and exits with 2;
+//! no error message quotes stdin, which may hold a secret.
 
 use clap::{Parser, Subcommand};
 use dbx_check_core::credential::{self, CredentialExtra, CredentialInput};
 use dbx_check_core::{AuthMethod, Diagnostic, Secret};
+use serde_json::Value;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
@@ -23,9 +25,6 @@ struct Cli {
 enum Command {
     /// Print the version of the analysis rules as JSON.
     Version,
-    /// Diagnose one answer: JSON `{ step, transport, status, headers, body, final_url }`
-    /// on stdin, `{ verdict, title, explanation, fix }` on stdout.
-    Diagnose,
     /// Analyse a workspace URL (anything pasted: URL, JDBC string, KEY=value line...).
     Host {
         /// The text as pasted; quote it for the shell.
@@ -55,19 +54,17 @@ enum Command {
         #[arg(long)]
         azure_managed_identity_client_id: Option<String>,
     },
+    /// Read a connection request as JSON on stdin ({"conn_id", "host", "method", "login",
+    /// "secret", "extra", "airflow"}) and print its Airflow values in every form.
+    Airflow,
+    /// Diagnose one answer: JSON `{ step, transport, status, headers, body, final_url }`
+    /// on stdin, `{ verdict, title, explanation, fix }` on stdout.
+    Diagnose,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let out = match cli.command {
-        Command::Version => serde_json::json!({ "version": dbx_check_core::VERSION }),
-        Command::Diagnose => match diagnose_stdin() {
-            Ok(out) => out,
-            Err(message) => {
-                println!("{}", serde_json::json!({ "error": message }));
-                return ExitCode::from(2);
-            }
-        },
+    let out = match Cli::parse().command {
+        Command::Version => Ok(serde_json::json!({ "version": dbx_check_core::VERSION })),
         Command::Host { text } => to_json(&dbx_check_core::analyse_host(&text)),
         Command::Credential {
             method,
@@ -76,18 +73,11 @@ fn main() -> ExitCode {
             azure_tenant_id,
             azure_resource_id,
             azure_managed_identity_client_id,
-        } => {
-            let secret = match read_secret_from_stdin() {
-                Ok(secret) => secret,
-                Err(error) => {
-                    eprintln!("dbx-check: cannot read the secret from stdin: {error}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let input = CredentialInput {
+        } => credential(
+            CredentialInput {
                 method,
                 login,
-                secret,
+                secret: Secret::default(),
                 cloud: host.as_deref().and_then(credential::cloud_of_host),
                 extra: CredentialExtra {
                     azure_tenant_id,
@@ -96,41 +86,100 @@ fn main() -> ExitCode {
                     token: None,
                 },
                 now_unix: now_unix(),
-            };
-            let analysis = credential::analyse_credential(&input);
-            let mut findings = analysis.findings;
-            if let Some(problem) = host.as_deref().and_then(credential::secret_in_host_field) {
-                findings.insert(0, problem.to_finding());
-            }
-            serde_json::json!({
-                "method": analysis.method,
-                "findings": findings,
-                "claims": analysis.claims,
-            })
-        }
+            },
+            host.as_deref(),
+        ),
+        Command::Airflow => airflow(),
+        Command::Diagnose => diagnose(),
     };
-    println!("{out}");
-    ExitCode::SUCCESS
+    match out {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            println!("{}", serde_json::json!({ "error": message }));
+            ExitCode::from(2)
+        }
+    }
 }
 
-/// `dbx-check diagnose`: the answer arrives on stdin because it may hold a token.
-fn diagnose_stdin() -> Result<serde_json::Value, String> {
-    use std::io::Read;
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|e| format!("could not read stdin: {e}"))?;
-    let outcome: dbx_check_core::RawOutcome = serde_json::from_str(&input).map_err(|e| {
-        format!(
-            "stdin is not a diagnose request ({e}); expected JSON \
-             {{ \"step\", \"transport\", \"status\", \"headers\", \"body\", \"final_url\" }}"
+fn credential(mut input: CredentialInput, host: Option<&str>) -> Result<Value, String> {
+    input.secret = read_secret_from_stdin()
+        .map_err(|e| format!("cannot read the secret from stdin: {}", e.kind()))?;
+    let analysis = credential::analyse_credential(&input);
+    let mut findings = analysis.findings;
+    if let Some(problem) = host.and_then(credential::secret_in_host_field) {
+        findings.insert(0, problem.to_finding());
+    }
+    Ok(serde_json::json!({
+        "method": analysis.method,
+        "findings": findings,
+        "claims": analysis.claims,
+    }))
+}
+
+fn airflow() -> Result<Value, String> {
+    let text = read_stdin()?;
+    let request: dbx_check_core::ConnectionRequest = serde_json::from_str(&text).map_err(|e| {
+        request_error(
+            &e,
+            "conn_id, host, method, login, secret, extra, airflow",
+            "conn_id, host, login and secret are strings, method is one of pat, pat_basic, \
+             sp_oauth, azure_sp, azure_mi, azure_default, basic, extra is an object, airflow is 2 or 3",
         )
     })?;
-    serde_json::to_value(dbx_check_core::diagnose(&outcome)).map_err(|e| e.to_string())
+    to_json(&dbx_check_core::airflow_values(&request))
 }
 
-fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+fn diagnose() -> Result<Value, String> {
+    let text = read_stdin()?;
+    let outcome: dbx_check_core::RawOutcome = serde_json::from_str(&text).map_err(|e| {
+        request_error(
+            &e,
+            "step, transport, status, headers, body, final_url",
+            "step is one of spark_versions, current_user, oauth_token, warehouses; transport is \
+             ok, blocked, unreachable or timeout; status is a number or null; headers an object \
+             or a list of pairs; body a string, null or a list of bytes; final_url a string or null",
+        )
+    })?;
+    to_json(&dbx_check_core::diagnose(&outcome))
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|e| e.to_string())
+}
+
+/// Reads stdin whole; the message never quotes the input, which holds the secret.
+fn read_stdin() -> Result<String, String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read stdin as UTF-8 text: {}", e.kind()))?;
+    Ok(text)
+}
+
+/// serde's own message can quote a value (a secret): say where and what kind instead.
+/// Unknown and missing keys are named, since keys are not secret.
+fn request_error(e: &serde_json::Error, keys: &str, types: &str) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io | Category::Eof => "the JSON ends too early".to_owned(),
+        Category::Syntax => "this is not valid JSON".to_owned(),
+        Category::Data => {
+            let text = e.to_string();
+            if let Some(rest) = text.strip_prefix("unknown field `") {
+                let key = rest.split('`').next().unwrap_or_default();
+                return format!("unknown key {key:?}: use {keys}");
+            }
+            if let Some(rest) = text.strip_prefix("missing field `") {
+                let key = rest.split('`').next().unwrap_or_default();
+                return format!("the key {key:?} is missing: the keys are {keys}");
+            }
+            format!("a value has the wrong type: {types}")
+        }
+    };
+    format!("{what} (line {}, column {})", e.line(), e.column())
 }
 
 /// The secret from stdin. `echo "$TOKEN" | dbx-check credential ...` adds a newline the
