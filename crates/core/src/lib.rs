@@ -7,6 +7,7 @@ pub mod airflow;
 pub mod check;
 pub mod credential;
 pub mod finding;
+pub mod form;
 pub mod host;
 pub mod secret;
 pub mod vocabulary;
@@ -18,6 +19,7 @@ pub use credential::{
     CredentialProblem, JwtClaims, SecretShape,
 };
 pub use finding::{usable, Diagnostic, Finding, Severity};
+pub use form::{assess, FormAssessment, FormInput, NotReady, Output, OutputTab};
 pub use host::{
     analyse_host, databricks_zone, Environment, HostAnalysis, HostKind, HostProblem, Zone,
 };

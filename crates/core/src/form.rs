@@ -1,0 +1,565 @@
+//! The whole form at once: what the page shows for everything the user typed. Each
+//! analysis is its own module; this one only joins them (the host's cloud feeds the
+//! credential check, the host value feeds the Airflow values and the request plan) and
+//! decides whether a live check may start, so the page's components decide nothing.
+
+use crate::airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
+use crate::check::{plan_check, CheckPlan};
+use crate::credential::{
+    analyse_credential, browser_check, BrowserReach, CredentialAnalysis, CredentialExtra,
+    CredentialInput,
+};
+use crate::host::{analyse_host, HostAnalysis, HostKind};
+use crate::secret::Secret;
+use crate::vocabulary::AuthMethod;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Everything the page's form holds. Optional Extra settings are plain text; empty means unset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormInput {
+    pub workspace_url: String,
+    pub method: AuthMethod,
+    pub login: String,
+    pub secret: Secret,
+    pub azure_tenant_id: String,
+    pub azure_resource_id: String,
+    pub azure_mi_client_id: String,
+    /// Extra `http_path` for SQL operators; filled from the URL when one was pasted.
+    pub http_path: String,
+    pub conn_id: String,
+    pub airflow: AirflowVersion,
+    /// Unix seconds, to tell whether a pasted JWT has expired.
+    pub now_unix: i64,
+}
+
+impl Default for FormInput {
+    fn default() -> Self {
+        FormInput {
+            workspace_url: String::new(),
+            method: AuthMethod::Pat,
+            login: String::new(),
+            secret: Secret::default(),
+            azure_tenant_id: String::new(),
+            azure_resource_id: String::new(),
+            azure_mi_client_id: String::new(),
+            http_path: String::new(),
+            conn_id: "databricks_default".into(),
+            airflow: AirflowVersion::V3,
+            now_unix: 0,
+        }
+    }
+}
+
+/// Why the live check cannot start yet, in the order the user should fix things.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NotReady {
+    /// Nothing typed in the URL field yet.
+    NoWorkspace,
+    /// The URL has an error finding (shown next to the field).
+    WorkspaceUnusable,
+    /// The credential is missing or has an error finding.
+    CredentialUnusable,
+    /// The method cannot be checked from a browser at all (Azure sign-in).
+    BrowserCannotCheck { reason: &'static str },
+}
+
+impl NotReady {
+    /// One line for the disabled check button's description.
+    pub fn explain(&self) -> String {
+        match self {
+            NotReady::NoWorkspace => "Enter your workspace URL first.".into(),
+            NotReady::WorkspaceUnusable => {
+                "Fix the workspace URL first (see the message under it).".into()
+            }
+            NotReady::CredentialUnusable => {
+                "Fill in the credential, and fix what is marked as an error under it.".into()
+            }
+            NotReady::BrowserCannotCheck { reason } => (*reason).into(),
+        }
+    }
+}
+
+/// One copy-paste output of the Airflow values, as the page's tabs show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Output {
+    /// The key of `dbx-check airflow` (`uri`, `env`, ...); the page's `data-output`.
+    pub key: &'static str,
+    pub tab: OutputTab,
+    pub label: &'static str,
+    /// Where the value goes, in a sentence.
+    pub hint: &'static str,
+    /// `None` when the form cannot carry the value; the findings say why.
+    pub text: Option<String>,
+    /// `text` with the secret masked, for the screen until the user reveals it.
+    pub shown: Option<String>,
+}
+
+/// The page's tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputTab {
+    UiFields,
+    EnvVariable,
+    Json,
+    Cli,
+    Astro,
+    Dotenv,
+    Requirements,
+}
+
+impl OutputTab {
+    pub const ALL: [OutputTab; 7] = [
+        OutputTab::UiFields,
+        OutputTab::EnvVariable,
+        OutputTab::Json,
+        OutputTab::Cli,
+        OutputTab::Astro,
+        OutputTab::Dotenv,
+        OutputTab::Requirements,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputTab::UiFields => "ui_fields",
+            OutputTab::EnvVariable => "env_variable",
+            OutputTab::Json => "json",
+            OutputTab::Cli => "cli",
+            OutputTab::Astro => "astro",
+            OutputTab::Dotenv => "dotenv",
+            OutputTab::Requirements => "requirements",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            OutputTab::UiFields => "UI fields",
+            OutputTab::EnvVariable => "Environment variable",
+            OutputTab::Json => "JSON",
+            OutputTab::Cli => "CLI",
+            OutputTab::Astro => "Astro",
+            OutputTab::Dotenv => ".env",
+            OutputTab::Requirements => "Requirements",
+        }
+    }
+}
+
+/// What the page shows for one state of the form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormAssessment {
+    pub host: HostAnalysis,
+    pub credential: CredentialAnalysis,
+    pub airflow: AirflowValues,
+    /// The requests a live check would make, when the host is usable (shown in "What leaves
+    /// your browser" even before the credential is complete).
+    pub plan: Option<CheckPlan>,
+    /// `Ok` when the live check may start.
+    pub readiness: Result<(), NotReady>,
+    /// The host is outside the Databricks DNS zones: ask before sending a secret there.
+    pub needs_confirmation: bool,
+    pub outputs: Vec<Output>,
+}
+
+/// Assess the whole form. Never panics; nothing in the result holds the secret except the
+/// outputs meant to be pasted into Airflow and the plan's `Secret`-typed headers.
+pub fn assess(input: &FormInput) -> FormAssessment {
+    let host = analyse_host(&input.workspace_url);
+    let credential = analyse_credential(&CredentialInput {
+        method: input.method,
+        login: input.login.clone(),
+        secret: input.secret.clone(),
+        cloud: host.cloud,
+        extra: CredentialExtra {
+            azure_tenant_id: non_empty(&input.azure_tenant_id),
+            azure_resource_id: non_empty(&input.azure_resource_id),
+            azure_managed_identity_client_id: non_empty(&input.azure_mi_client_id),
+            token: None,
+        },
+        now_unix: input.now_unix,
+    });
+    let request = connection_request(input, &host);
+    let airflow = airflow_values(&request);
+    let masked = airflow_values(&ConnectionRequest {
+        secret: Secret::new(MASK_PLACEHOLDER),
+        ..request
+    });
+    let plan = host
+        .host
+        .as_deref()
+        .map(|h| plan_check(h, input.method, &input.login, &input.secret));
+    let readiness = readiness(input, &host, &credential);
+    let needs_confirmation = host.is_usable() && host.kind == HostKind::UnknownDomain;
+    let outputs = outputs(&airflow, &masked, input.secret.is_empty());
+    FormAssessment {
+        host,
+        credential,
+        airflow,
+        plan,
+        readiness,
+        needs_confirmation,
+        outputs,
+    }
+}
+
+fn readiness(
+    input: &FormInput,
+    host: &HostAnalysis,
+    credential: &CredentialAnalysis,
+) -> Result<(), NotReady> {
+    if input.workspace_url.trim().is_empty() {
+        return Err(NotReady::NoWorkspace);
+    }
+    if !host.is_usable() {
+        return Err(NotReady::WorkspaceUnusable);
+    }
+    let reach = browser_check(input.method);
+    if reach.reach != BrowserReach::Live {
+        return Err(NotReady::BrowserCannotCheck {
+            reason: reach.reason,
+        });
+    }
+    if input.secret.is_empty() || !credential.usable() {
+        return Err(NotReady::CredentialUnusable);
+    }
+    Ok(())
+}
+
+fn connection_request(input: &FormInput, host: &HostAnalysis) -> ConnectionRequest {
+    let mut extra = Map::new();
+    let mut put = |key: &str, value: &str| {
+        if let Some(v) = non_empty(value) {
+            extra.insert(key.to_owned(), Value::String(v));
+        }
+    };
+    match input.method {
+        AuthMethod::AzureSp => {
+            put("azure_tenant_id", &input.azure_tenant_id);
+            put("azure_resource_id", &input.azure_resource_id);
+        }
+        AuthMethod::AzureMi => {
+            put(
+                "azure_managed_identity_client_id",
+                &input.azure_mi_client_id,
+            );
+            put("azure_resource_id", &input.azure_resource_id);
+        }
+        _ => {}
+    }
+    // An HTTP path found in the pasted URL counts until the user types their own.
+    let http_path = non_empty(&input.http_path).or_else(|| host.http_path.clone());
+    if let Some(path) = http_path {
+        put("http_path", &path);
+    }
+    ConnectionRequest {
+        conn_id: input.conn_id.clone(),
+        host: input.workspace_url.clone(),
+        method: input.method,
+        login: input.login.clone(),
+        secret: input.secret.clone(),
+        extra,
+        airflow: input.airflow,
+    }
+}
+
+/// Stands in for the secret in the on-screen copy of each output. Letters and digits only,
+/// so every encoder (URI, shell, JSON, YAML) leaves it as it is and it can be swapped for
+/// dots afterwards.
+const MASK_PLACEHOLDER: &str = "DBXCHECKMASKEDSECRET0";
+const MASK: &str = "••••••••";
+
+fn outputs(values: &AirflowValues, masked: &AirflowValues, no_secret: bool) -> Vec<Output> {
+    let real = texts(values);
+    let shown = texts(masked);
+    real.into_iter()
+        .zip(shown)
+        .map(|(mut out, shown)| {
+            // Show a masked copy only where the real value exists: a secret the masked
+            // run could carry may still be one the real form cannot.
+            out.shown = match (&out.text, shown.text) {
+                (Some(real), _) if no_secret => Some(real.clone()),
+                (Some(_), Some(m)) => Some(m.replace(MASK_PLACEHOLDER, MASK)),
+                _ => None,
+            };
+            out
+        })
+        .collect()
+}
+
+fn texts(values: &AirflowValues) -> Vec<Output> {
+    let fields = values.fields.as_ref().map(|f| {
+        let mut text = format!(
+            "Connection Id:   (your conn id)\nConnection Type: {}\nHost:            {}\nLogin:           {}\nPassword:        {}\nSchema:          (leave empty)\nPort:            (leave empty)",
+            f.conn_type, f.host, f.login, f.password
+        );
+        if !f.extra.is_empty() {
+            text.push_str("\nExtra:\n");
+            text.push_str(&f.extra);
+        }
+        text
+    });
+    let o = |key, tab, label, hint, text: &Option<String>| Output {
+        key,
+        tab,
+        label,
+        hint,
+        text: text.clone(),
+        shown: None,
+    };
+    vec![
+        o(
+            "fields",
+            OutputTab::UiFields,
+            "Connection form",
+            "Admin, Connections, Add: one value per field. Schema and Port stay empty.",
+            &fields,
+        ),
+        o(
+            "env",
+            OutputTab::EnvVariable,
+            "export (URI)",
+            "In the shell or container environment where Airflow runs.",
+            &values.env,
+        ),
+        o(
+            "uri",
+            OutputTab::EnvVariable,
+            "URI",
+            "The connection URI alone, for secrets backends that take a URI.",
+            &values.uri,
+        ),
+        o(
+            "env_json",
+            OutputTab::Json,
+            "export (JSON)",
+            "The JSON form of the variable (Airflow 2.3 and later); keeps booleans as booleans.",
+            &values.env_json,
+        ),
+        o(
+            "cli",
+            OutputTab::Cli,
+            "airflow connections add",
+            "Run where the Airflow CLI reaches the metadata database.",
+            &values.cli,
+        ),
+        o(
+            "cli_json",
+            OutputTab::Cli,
+            "airflow connections add --conn-json",
+            "The same, with the whole connection as one JSON value.",
+            &values.cli_json,
+        ),
+        o(
+            "yaml",
+            OutputTab::Astro,
+            "airflow_settings.yaml",
+            "Astro CLI projects: under airflow: connections: in airflow_settings.yaml.",
+            &values.yaml,
+        ),
+        o(
+            "dotenv",
+            OutputTab::Dotenv,
+            ".env line",
+            "Astro or Docker Compose projects: one line in the .env file at the project root.",
+            &values.dotenv,
+        ),
+        o(
+            "requirements",
+            OutputTab::Requirements,
+            "requirements.txt",
+            "The provider line for the Airflow version you picked.",
+            &Some(values.requirements.clone()),
+        ),
+    ]
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PAT: &str = "dapi0123456789abcdef0123456789abcdef";
+
+    fn form(url: &str, method: AuthMethod, login: &str, secret: &str) -> FormInput {
+        FormInput {
+            workspace_url: url.into(),
+            method,
+            login: login.into(),
+            secret: Secret::new(secret),
+            ..FormInput::default()
+        }
+    }
+
+    #[test]
+    fn an_empty_form_asks_for_the_workspace_and_gives_no_values() {
+        let a = assess(&FormInput::default());
+        assert_eq!(a.readiness, Err(NotReady::NoWorkspace));
+        assert!(a.plan.is_none());
+        assert!(!a.needs_confirmation);
+        let fields = a.outputs.iter().find(|o| o.key == "fields").unwrap();
+        assert_eq!(fields.text, None);
+    }
+
+    #[test]
+    fn a_good_workspace_and_token_are_ready_with_every_output() {
+        let a = assess(&form(
+            "https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456#notebook/1",
+            AuthMethod::Pat,
+            "",
+            PAT,
+        ));
+        assert_eq!(a.readiness, Ok(()));
+        let plan = a.plan.expect("a plan");
+        assert_eq!(
+            plan.host,
+            "https://adb-1234567890123456.7.azuredatabricks.net"
+        );
+        let keys: Vec<_> = a.outputs.iter().map(|o| o.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "fields",
+                "env",
+                "uri",
+                "env_json",
+                "cli",
+                "cli_json",
+                "yaml",
+                "dotenv",
+                "requirements"
+            ]
+        );
+        assert!(
+            a.outputs.iter().all(|o| o.text.is_some()),
+            "{:?}",
+            a.outputs
+        );
+        let env = a.outputs.iter().find(|o| o.key == "env").unwrap();
+        assert!(env
+            .text
+            .as_deref()
+            .unwrap()
+            .starts_with("export AIRFLOW_CONN_DATABRICKS_DEFAULT="));
+    }
+
+    #[test]
+    fn the_host_cloud_reaches_the_credential_check() {
+        let a = assess(&form(
+            "https://dbc-a1b2345c-d6e7.cloud.databricks.com",
+            AuthMethod::AzureSp,
+            "8c1e4b0a-7d52-4f3e-9a61-2f0c5d7e9b13",
+            "some~client~secret~value~1234567890",
+        ));
+        assert!(
+            a.credential
+                .findings
+                .iter()
+                .any(|f| f.code.contains("azure") || f.code.contains("cloud")),
+            "{:?}",
+            a.credential.findings
+        );
+        assert!(matches!(
+            a.readiness,
+            Err(NotReady::BrowserCannotCheck { .. })
+        ));
+    }
+
+    #[test]
+    fn a_broken_url_or_credential_blocks_the_check() {
+        let a = assess(&form(
+            "https://accounts.cloud.databricks.com",
+            AuthMethod::Pat,
+            "",
+            PAT,
+        ));
+        assert_eq!(a.readiness, Err(NotReady::WorkspaceUnusable));
+        let a = assess(&form(
+            "https://dbc-a1b2345c-d6e7.cloud.databricks.com",
+            AuthMethod::Pat,
+            "",
+            "",
+        ));
+        assert_eq!(a.readiness, Err(NotReady::CredentialUnusable));
+        // The plan still shows what would be sent once the credential is there.
+        assert!(a.plan.is_some());
+    }
+
+    #[test]
+    fn a_domain_outside_the_zones_needs_confirmation() {
+        let a = assess(&form(
+            "https://databricks.example.com",
+            AuthMethod::Pat,
+            "",
+            PAT,
+        ));
+        assert!(a.host.is_usable(), "{:?}", a.host.findings);
+        assert!(a.needs_confirmation);
+        let a = assess(&form(
+            "https://adb-1.2.azuredatabricks.net",
+            AuthMethod::Pat,
+            "",
+            PAT,
+        ));
+        assert!(!a.needs_confirmation);
+    }
+
+    #[test]
+    fn an_http_path_pasted_in_the_url_lands_in_extra_until_one_is_typed() {
+        let url = "https://adb-1.2.azuredatabricks.net/sql/1.0/warehouses/abc123def456";
+        let a = assess(&form(url, AuthMethod::Pat, "", PAT));
+        let fields = a.airflow.fields.as_ref().expect("fields");
+        assert!(
+            fields.extra.contains("/sql/1.0/warehouses/abc123def456"),
+            "{}",
+            fields.extra
+        );
+        let mut typed = form(url, AuthMethod::Pat, "", PAT);
+        typed.http_path = "/sql/1.0/warehouses/fff".into();
+        let a = assess(&typed);
+        assert!(a.airflow.fields.unwrap().extra.contains("warehouses/fff"));
+    }
+
+    #[test]
+    fn azure_settings_go_into_extra_only_for_their_method() {
+        let mut f = form(
+            "https://adb-1.2.azuredatabricks.net",
+            AuthMethod::AzureSp,
+            "8c1e4b0a-7d52-4f3e-9a61-2f0c5d7e9b13",
+            "client~secret~value~abcdefghij0123456789",
+        );
+        f.azure_tenant_id = "0b5f3c2e-1d4a-4e6b-8c9d-7a1f2e3d4c5b".into();
+        let extra = assess(&f).airflow.fields.unwrap().extra;
+        assert!(extra.contains("azure_tenant_id"), "{extra}");
+        f.method = AuthMethod::Pat;
+        f.login.clear();
+        f.secret = Secret::new(PAT);
+        let extra = assess(&f).airflow.fields.unwrap().extra;
+        assert!(!extra.contains("azure_tenant_id"), "{extra}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+        #[test]
+        fn never_panics_and_is_ready_only_with_a_usable_host(
+            url in "\\PC{0,60}",
+            login in "\\PC{0,20}",
+            secret in "\\PC{0,50}",
+            m in 0usize..7,
+            conn_id in "[a-zA-Z0-9_.\\- ]{0,12}",
+        ) {
+            let mut f = form(&url, AuthMethod::ALL[m], &login, &secret);
+            f.conn_id = conn_id;
+            let a = assess(&f);
+            if a.readiness.is_ok() {
+                prop_assert!(a.host.is_usable());
+                prop_assert!(a.plan.is_some());
+            }
+            prop_assert_eq!(a.outputs.len(), 9);
+        }
+    }
+}
