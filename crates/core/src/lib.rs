@@ -3,6 +3,7 @@
 //! The web page and the `dbx-check` command are thin shells over this crate: they pass
 //! in what the user typed (or what the network answered) and render what comes back.
 
+pub mod address;
 pub mod airflow;
 pub mod check;
 pub mod credential;
@@ -12,6 +13,7 @@ pub mod host;
 pub mod secret;
 pub mod vocabulary;
 
+pub use address::{read_address, PageAddress, Theme};
 pub use airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
 pub use check::{diagnose, plan_check, CheckPlan, Diagnosis, RawOutcome, Step, Verdict};
 pub use credential::{
