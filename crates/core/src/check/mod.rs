@@ -22,8 +22,8 @@ pub use plan::{
 };
 pub use run::{
     relay_health_confirms, CheckReport, CheckRun, Identity, NextRequest, Progress, Route,
-    RunProblem, RunState, StepReport, StepState, WaysOn, MAX_RETRY_WAIT_SECONDS, PROBE_TIMEOUT_MS,
-    RELAY_HEALTH_PATH,
+    RunProblem, RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES, MAX_RETRY_WAIT_SECONDS,
+    PROBE_TIMEOUT_MS, RELAY_HEALTH_PATH,
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{

@@ -44,6 +44,10 @@ pub const MAX_RETRY_WAIT_SECONDS: u64 = 8;
 /// (and was only hidden by CORS) answers a plain GET about as fast.
 pub const PROBE_TIMEOUT_MS: u32 = 5_000;
 
+/// The most of an answer body the page reads. The diagnosis parses at most 4 MB and no
+/// Databricks answer of the check comes near; reading more would only cost memory.
+pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
 /// The relay's own health answer, on the page's origin.
 pub const RELAY_HEALTH_PATH: &str = "/relay/health";
 
