@@ -2,5 +2,6 @@
 //! no rules of their own.
 
 mod components;
+pub mod net;
 
 pub use components::app::App;

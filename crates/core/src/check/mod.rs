@@ -1,12 +1,14 @@
 //! The live check: which requests to make, as Airflow's Databricks provider makes them
 //! ([`plan`]), what each answer means ([`diagnosis`]), and the same requests for a
-//! terminal when the browser may not make them ([`terminal`]).
+//! terminal when the browser may not make them ([`terminal`]), and one check driven
+//! step by step for the page ([`run`]).
 //!
 //! Data flows one way: the page executes a [`CheckPlan`], turns each answer into a
 //! [`RawOutcome`] without deciding anything, and shows what [`diagnose`] returns.
 
 mod diagnosis;
 mod plan;
+mod run;
 mod scrub;
 mod terminal;
 
@@ -17,6 +19,11 @@ pub use diagnosis::{
 pub use plan::{
     browser_added_headers, plan_check, Authorization, BrowserLimit, CannotSend, CheckPlan,
     HeaderValue, HttpMethod, PlanNote, PlannedHeader, PlannedRequest, SecretKind, TokenSource,
+};
+pub use run::{
+    relay_health_confirms, CheckReport, CheckRun, Identity, NextRequest, Progress, Route,
+    RunProblem, RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES, MAX_RETRY_WAIT_SECONDS,
+    PROBE_TIMEOUT_MS, RELAY_HEALTH_PATH,
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{
