@@ -3,5 +3,6 @@
 
 mod components;
 pub mod net;
+mod state;
 
-pub use components::app::App;
+pub use components::app::{address_from_location, App, AppProps};

@@ -2,6 +2,7 @@
 //! `assess`; components read the result and send `Action`s named as user intents.
 
 use dbx_check_core::airflow::AirflowVersion;
+use dbx_check_core::check::{diagnose_pasted_answer, CheckReport, Diagnosis, RunState, Step};
 use dbx_check_core::{assess, AuthMethod, FormAssessment, FormInput, OutputTab, Secret};
 use std::rc::Rc;
 use yew::Reducible;
@@ -22,8 +23,23 @@ pub struct PageState {
     /// The host the user agreed to send a secret to, when it is outside the Databricks zones.
     pub confirmed_host: Option<String>,
     pub tab: OutputTab,
-    /// Bumped on every edit, so an answer to an outdated check is dropped.
+    /// Bumped on every edit of what the check sends, so an answer to an outdated check
+    /// is dropped and a running one is aborted.
     pub generation: u64,
+    /// The page is served by the dbx-check relay (`GET /relay/health` answered).
+    pub relay_available: bool,
+    pub check: CheckStatus,
+    /// The diagnosis of an answer the user ran in a terminal and pasted back.
+    pub pasted: Option<Result<Diagnosis, dbx_check_core::Finding>>,
+}
+
+/// A live check's life on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckStatus {
+    Idle,
+    /// Started; the report fills in step by step.
+    Checking(Box<CheckReport>),
+    Answered(Box<CheckReport>),
 }
 
 impl PageState {
@@ -37,6 +53,9 @@ impl PageState {
             confirmed_host: None,
             tab: OutputTab::UiFields,
             generation: 0,
+            relay_available: false,
+            check: CheckStatus::Idle,
+            pasted: None,
         }
     }
 
@@ -62,6 +81,14 @@ pub enum Action {
     SecretRevealToggled,
     HostConfirmed,
     TabChosen(OutputTab),
+    RelayDetected(bool),
+    /// The check's driver reports progress (or the end) for the form as it was at `generation`.
+    CheckProgressed {
+        generation: u64,
+        report: Box<CheckReport>,
+    },
+    AnswerPasted(String),
+    WarehouseChosen(String),
 }
 
 impl Reducible for PageState {
@@ -70,6 +97,17 @@ impl Reducible for PageState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         let mut input = next.input.clone();
+        // Only what the requests carry makes a running or finished check stale.
+        let affects_check = matches!(
+            action,
+            Action::HostEdited(_)
+                | Action::MethodChosen(_)
+                | Action::LoginEdited(_)
+                | Action::SecretEdited(_)
+                | Action::TenantEdited(_)
+                | Action::ResourceIdEdited(_)
+                | Action::ManagedIdentityEdited(_)
+        );
         match action {
             Action::HostEdited(v) => {
                 input.workspace_url = v;
@@ -102,11 +140,36 @@ impl Reducible for PageState {
                 next.tab = tab;
                 return Rc::new(next);
             }
+            Action::RelayDetected(available) => {
+                next.relay_available = available;
+                return Rc::new(next);
+            }
+            Action::CheckProgressed { generation, report } => {
+                // An answer for inputs that have changed since is not about this form.
+                if generation == next.generation {
+                    next.check = if report.state == RunState::Checking {
+                        CheckStatus::Checking(report)
+                    } else {
+                        CheckStatus::Answered(report)
+                    };
+                }
+                return Rc::new(next);
+            }
+            Action::AnswerPasted(text) => {
+                next.pasted = (!text.trim().is_empty())
+                    .then(|| diagnose_pasted_answer(&text, Step::SparkVersions));
+                return Rc::new(next);
+            }
+            Action::WarehouseChosen(path) => input.http_path = path,
         }
         input.now_unix = now_unix();
         next.assessment = Rc::new(assess(&input));
         next.input = input;
-        next.generation += 1;
+        if affects_check {
+            next.generation += 1;
+            next.check = CheckStatus::Idle;
+            next.pasted = None;
+        }
         Rc::new(next)
     }
 }

@@ -1,35 +1,64 @@
+use super::credential_step::CredentialStep;
+use super::host_step::HostStep;
+use super::result_step::ResultStep;
+use crate::state::PageState;
+use dbx_check_core::{read_address, FormInput, PageAddress};
 use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// What the page's address asked for; read once at mount.
+    #[prop_or_default]
+    pub address: PageAddress,
+}
 
 /// The page: three steps in one column.
 #[component]
-pub fn App() -> Html {
+pub fn App(props: &AppProps) -> Html {
+    let state = use_reducer(|| PageState::new(initial_input(&props.address)));
+    let embed = props.address.embed;
     html! {
-        <main id="dbx-check">
-            <header>
-                <h1>{ "Connect Airflow to Databricks" }</h1>
-                <p>{ "Paste your workspace URL and a credential. Nothing you type is stored or sent anywhere but your workspace." }</p>
-            </header>
-            <section class="step" aria-labelledby="step-workspace">
-                <h2 id="step-workspace">{ "1. Workspace URL" }</h2>
-                <label for="workspace-url">{ "Workspace URL" }</label>
-                <input id="workspace-url" type="url" inputmode="url" autocomplete="off" spellcheck="false"
-                    placeholder="https://adb-1234567890123456.7.azuredatabricks.net" />
-            </section>
-            <section class="step" aria-labelledby="step-credential">
-                <h2 id="step-credential">{ "2. Credential" }</h2>
-                <label for="auth-method">{ "How Airflow signs in" }</label>
-                <select id="auth-method">
-                    <option value="pat" selected=true>{ "Personal access token" }</option>
-                </select>
-                <label for="secret">{ "Token" }</label>
-                <input id="secret" type="password" autocomplete="off" spellcheck="false" />
-            </section>
-            <section class="step" aria-labelledby="step-result">
-                <h2 id="step-result">{ "3. Result" }</h2>
-                <label for="conn-id">{ "Airflow connection id" }</label>
-                <input id="conn-id" value="databricks_default" autocomplete="off" spellcheck="false" />
-            </section>
-            <footer>{ format!("dbx-check {}", dbx_check_core::VERSION) }</footer>
+        <main id="dbx-check" class={classes!(embed.then_some("embed"))}>
+            if !embed {
+                <header>
+                    <h1>{ "Connect Airflow to Databricks" }</h1>
+                    <p>{ "Paste your workspace URL and a credential. Nothing you type is stored, and your credential is sent nowhere but your workspace." }</p>
+                </header>
+            }
+            if props.address.ignored_secret {
+                <p class="finding warning" role="note">
+                    { "This page's address carried a secret, which was ignored: secrets in addresses end up in browser history and server logs. Type it into the form, and revoke it if the address was shared." }
+                </p>
+            }
+            <HostStep state={state.clone()} />
+            <CredentialStep state={state.clone()} />
+            <ResultStep state={state.clone()} />
+            if !embed {
+                <footer>{ format!("dbx-check {}", dbx_check_core::VERSION) }</footer>
+            }
         </main>
     }
+}
+
+fn initial_input(address: &PageAddress) -> FormInput {
+    let mut input = FormInput::default();
+    if let Some(host) = &address.host {
+        input.workspace_url = host.clone();
+    }
+    if let Some(id) = &address.conn_id {
+        input.conn_id = id.clone();
+    }
+    if let Some(method) = address.method {
+        input.method = method;
+    }
+    input.now_unix = crate::state::now_unix();
+    input
+}
+
+/// Reads the page's own address (`location.search`).
+pub fn address_from_location() -> PageAddress {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    read_address(&search)
 }

@@ -6,8 +6,8 @@
 use crate::airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
 use crate::check::{plan_check, CheckPlan};
 use crate::credential::{
-    analyse_credential, browser_check, BrowserReach, CredentialAnalysis, CredentialExtra,
-    CredentialInput,
+    analyse_credential, browser_check, fields_needed, BrowserReach, ConnectionField,
+    CredentialAnalysis, CredentialExtra, CredentialInput, Need,
 };
 use crate::host::{analyse_host, HostAnalysis, HostKind};
 use crate::secret::Secret;
@@ -164,6 +164,8 @@ pub struct FormAssessment {
 /// Assess the whole form. Never panics; nothing in the result holds the secret except the
 /// outputs meant to be pasted into Airflow and the plan's `Secret`-typed headers.
 pub fn assess(input: &FormInput) -> FormAssessment {
+    let effective = effective_input(input);
+    let input = &effective;
     let host = analyse_host(&input.workspace_url);
     let credential = analyse_credential(&CredentialInput {
         method: input.method,
@@ -190,7 +192,7 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         .map(|h| plan_check(h, input.method, &input.login, &input.secret));
     let readiness = readiness(input, &host, &credential);
     let needs_confirmation = host.is_usable() && host.kind == HostKind::UnknownDomain;
-    let outputs = outputs(&airflow, &masked, input.secret.is_empty());
+    let outputs = outputs(&input.conn_id, &airflow, &masked, input.secret.is_empty());
     FormAssessment {
         host,
         credential,
@@ -200,6 +202,26 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         needs_confirmation,
         outputs,
     }
+}
+
+/// The form as Airflow will see it: the page shows only the fields a method uses, so a
+/// value typed for another method (a Login kept from `sp_oauth`, say) must not leak into
+/// this one; a fixed Login (`token` for `pat_basic`) is written by the page itself.
+fn effective_input(input: &FormInput) -> FormInput {
+    let mut effective = input.clone();
+    for need in fields_needed(input.method) {
+        let value = match need.need {
+            Need::Fixed => need.value,
+            Need::Empty => "",
+            Need::Required | Need::Optional => continue,
+        };
+        match need.field {
+            ConnectionField::Login => effective.login = value.to_owned(),
+            ConnectionField::Password => effective.secret = Secret::default(),
+            _ => {}
+        }
+    }
+    effective
 }
 
 fn readiness(
@@ -268,9 +290,14 @@ fn connection_request(input: &FormInput, host: &HostAnalysis) -> ConnectionReque
 const MASK_PLACEHOLDER: &str = "DBXCHECKMASKEDSECRET0";
 const MASK: &str = "••••••••";
 
-fn outputs(values: &AirflowValues, masked: &AirflowValues, no_secret: bool) -> Vec<Output> {
-    let real = texts(values);
-    let shown = texts(masked);
+fn outputs(
+    conn_id: &str,
+    values: &AirflowValues,
+    masked: &AirflowValues,
+    no_secret: bool,
+) -> Vec<Output> {
+    let real = texts(conn_id, values);
+    let shown = texts(conn_id, masked);
     real.into_iter()
         .zip(shown)
         .map(|(mut out, shown)| {
@@ -286,11 +313,15 @@ fn outputs(values: &AirflowValues, masked: &AirflowValues, no_secret: bool) -> V
         .collect()
 }
 
-fn texts(values: &AirflowValues) -> Vec<Output> {
+fn texts(conn_id: &str, values: &AirflowValues) -> Vec<Output> {
     let fields = values.fields.as_ref().map(|f| {
         let mut text = format!(
-            "Connection Id:   (your conn id)\nConnection Type: {}\nHost:            {}\nLogin:           {}\nPassword:        {}\nSchema:          (leave empty)\nPort:            (leave empty)",
-            f.conn_type, f.host, f.login, f.password
+            "Connection Id:   {}\nConnection Type: {}\nHost:            {}\nLogin:           {}\nPassword:        {}\nSchema:          (leave empty)\nPort:            (leave empty)",
+            conn_id.trim(),
+            f.conn_type,
+            f.host,
+            f.login,
+            f.password
         );
         if !f.extra.is_empty() {
             text.push_str("\nExtra:\n");
@@ -522,6 +553,27 @@ mod tests {
         typed.http_path = "/sql/1.0/warehouses/fff".into();
         let a = assess(&typed);
         assert!(a.airflow.fields.unwrap().extra.contains("warehouses/fff"));
+    }
+
+    #[test]
+    fn hidden_fields_do_not_leak_into_another_method() {
+        // A client id typed for sp_oauth, then the user switches to a PAT.
+        let a = assess(&form(
+            "https://adb-1.2.azuredatabricks.net",
+            AuthMethod::Pat,
+            "8c1e4b0a-7d52-4f3e-9a61-2f0c5d7e9b13",
+            PAT,
+        ));
+        assert_eq!(a.airflow.fields.unwrap().login, "");
+        assert_eq!(a.plan.unwrap().login, "");
+        let a = assess(&form(
+            "https://adb-1.2.azuredatabricks.net",
+            AuthMethod::PatBasic,
+            "",
+            PAT,
+        ));
+        assert_eq!(a.airflow.fields.unwrap().login, "token");
+        assert_eq!(a.readiness, Ok(()));
     }
 
     #[test]

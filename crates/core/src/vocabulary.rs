@@ -79,6 +79,19 @@ impl AuthMethod {
         }
     }
 
+    /// The method's name in the page's picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthMethod::Pat => "Personal access token (recommended)",
+            AuthMethod::PatBasic => "Personal access token, Login \"token\"",
+            AuthMethod::SpOauth => "Service principal, Databricks OAuth (M2M)",
+            AuthMethod::AzureSp => "Azure service principal (Microsoft Entra ID)",
+            AuthMethod::AzureMi => "Azure managed identity",
+            AuthMethod::AzureDefault => "Azure DefaultAzureCredential",
+            AuthMethod::Basic => "User name and password (being retired)",
+        }
+    }
+
     /// True for the methods that exist only on Azure Databricks.
     pub fn is_azure_only(self) -> bool {
         matches!(

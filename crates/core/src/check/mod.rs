@@ -27,8 +27,9 @@ pub use run::{
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{
-    airflow_cli_route, parse_pasted_answer, terminal_route, AirflowCliRoute, PasteProblem,
-    PastedAnswer, Shell, TerminalCommand, TerminalRoute, FINAL_URL_MARKER,
+    airflow_cli_route, diagnose_pasted_answer, parse_pasted_answer, terminal_route,
+    AirflowCliRoute, PasteProblem, PastedAnswer, Shell, TerminalCommand, TerminalRoute,
+    FINAL_URL_MARKER,
 };
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

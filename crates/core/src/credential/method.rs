@@ -27,6 +27,22 @@ pub enum ConnectionField {
 }
 
 impl ConnectionField {
+    /// The field's name on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectionField::Login => "Login",
+            ConnectionField::Password => "Password",
+            ConnectionField::ServicePrincipalOauth => "Extra: service_principal_oauth",
+            ConnectionField::AzureTenantId => "Tenant ID (extra azure_tenant_id)",
+            ConnectionField::AzureResourceId => "Workspace resource ID (extra azure_resource_id)",
+            ConnectionField::UseAzureManagedIdentity => "Extra: use_azure_managed_identity",
+            ConnectionField::AzureManagedIdentityClientId => {
+                "Managed identity client ID (extra azure_managed_identity_client_id)"
+            }
+            ConnectionField::UseDefaultAzureCredential => "Extra: use_default_azure_credential",
+        }
+    }
+
     /// The key in Extra, for the fields that live there.
     pub fn extra_key(self) -> Option<&'static str> {
         match self {

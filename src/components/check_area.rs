@@ -1,0 +1,242 @@
+use super::copy_button::CopyButton;
+use super::findings::Findings;
+use crate::net;
+use crate::state::{Action, CheckStatus, PageState};
+use dbx_check_core::check::{CheckReport, CheckRun, Diagnosis, Route, RunState, WaysOn};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CheckAreaProps {
+    pub state: UseReducerHandle<PageState>,
+}
+
+/// The live check: its button, its progress, the verdict and, when the browser was
+/// refused, the ways on. The requests are the core's plan, run by `net::run_check`.
+#[component]
+pub fn CheckArea(props: &CheckAreaProps) -> Html {
+    let state = &props.state;
+    let abort: Rc<RefCell<Option<web_sys::AbortController>>> = use_mut_ref(|| None);
+
+    // Find the relay once: only a page served by it may offer it.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                state.dispatch(Action::RelayDetected(net::relay_available().await))
+            });
+        });
+    }
+    // Any change to what the check sends aborts the running one.
+    {
+        let abort = abort.clone();
+        use_effect_with(state.generation, move |_| {
+            if let Some(controller) = abort.borrow_mut().take() {
+                controller.abort();
+            }
+        });
+    }
+
+    let start = |route: Route| {
+        let state = state.clone();
+        let abort = abort.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(plan) = state.assessment.plan.clone() else {
+                return;
+            };
+            let Ok(controller) = web_sys::AbortController::new() else {
+                return;
+            };
+            if let Some(old) = abort.borrow_mut().replace(controller.clone()) {
+                old.abort();
+            }
+            let generation = state.generation;
+            let conn_id = state.input.conn_id.clone();
+            let progress = {
+                let state = state.clone();
+                move |run: &CheckRun| {
+                    state.dispatch(Action::CheckProgressed {
+                        generation,
+                        report: Box::new(run.report()),
+                    })
+                }
+            };
+            spawn_local(async move {
+                net::run_check(plan, &conn_id, route, controller.signal(), progress).await;
+            });
+        })
+    };
+
+    let assessment = &state.assessment;
+    let checking = matches!(state.check, CheckStatus::Checking(_));
+    let confirm = state.awaiting_confirmation();
+    let blocked_reason = assessment.readiness.as_ref().err().map(|r| r.explain());
+    let disabled = checking || blocked_reason.is_some() || confirm;
+    let on_confirm = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::HostConfirmed))
+    };
+
+    html! {
+        <div class="check">
+            if confirm {
+                <div class="finding warning" id="confirm-host">
+                    <p>{ format!(
+                        "{} is not in any Databricks domain. Send your credential there only if it is your workspace (a custom or private-link domain).",
+                        assessment.host.hostname.clone().unwrap_or_default()
+                    ) }</p>
+                    <button type="button" id="confirm-host-button" class="secondary" onclick={on_confirm}>
+                        { "It is my workspace: allow the check" }
+                    </button>
+                </div>
+            }
+            <div class="check-row">
+                <button type="button" id="test-connection" {disabled} aria-describedby="check-status"
+                    onclick={start(if state.relay_available { Route::Relay } else { Route::Direct })}>
+                    { if checking { "Checking…" } else { "Test the connection" } }
+                </button>
+                <span class="help" id="check-status">
+                    { blocked_reason.unwrap_or_else(|| if state.relay_available {
+                        "Runs Airflow's own test through this page's relay, then asks who the credential belongs to.".into()
+                    } else {
+                        "Runs Airflow's own test from your browser, then asks who the credential belongs to.".into()
+                    }) }
+                </span>
+            </div>
+            <div aria-live="polite" role="status" id="check-live">
+                { match &state.check {
+                    CheckStatus::Idle => Html::default(),
+                    CheckStatus::Checking(report) => progress(report),
+                    CheckStatus::Answered(report) => answered(state, report, start(Route::Relay)),
+                } }
+            </div>
+        </div>
+    }
+}
+
+fn progress(report: &CheckReport) -> Html {
+    let step = report.current.map(|s| s.purpose()).unwrap_or("Starting");
+    html! { <p class="help" data-check="checking">{ format!("Checking: {step}…") }</p> }
+}
+
+fn verdict(d: &Diagnosis) -> Html {
+    html! {
+        <div class="verdict" data-verdict={d.verdict.as_str()}>
+            <h3>{ &d.title }</h3>
+            <p>{ &d.explanation }</p>
+            <p class="fix"><strong>{ "Fix: " }</strong>{ &d.fix }</p>
+        </div>
+    }
+}
+
+fn answered(
+    state: &UseReducerHandle<PageState>,
+    report: &CheckReport,
+    via_relay: Callback<MouseEvent>,
+) -> Html {
+    let identity = report.identity.as_ref().map(|who| {
+        let name = who
+            .display_name
+            .clone()
+            .or(who.user_name.clone())
+            .unwrap_or_default();
+        let mut line = format!("The credential belongs to {name}");
+        if let (Some(user), Some(_)) = (&who.user_name, &who.display_name) {
+            line.push_str(&format!(" ({user})"));
+        }
+        if let Some(id) = &who.workspace_id {
+            line.push_str(&format!(", in workspace {id}"));
+        }
+        html! { <p id="identity">{ line }{ "." }</p> }
+    });
+    let warehouses = (!report.warehouses.is_empty()).then(|| html! {
+        <div id="warehouses">
+            <h4>{ "SQL warehouses (for the http_path extra)" }</h4>
+            <ul>
+                { for report.warehouses.iter().map(|w| {
+                    let path = w.http_path.clone();
+                    let onclick = {
+                        let state = state.clone();
+                        let path = path.clone();
+                        Callback::from(move |_| state.dispatch(Action::WarehouseChosen(path.clone())))
+                    };
+                    html! {
+                        <li>
+                            { format!("{}: {} ", w.name, path) }
+                            <button type="button" class="secondary" {onclick}>{ "Use this one" }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    });
+    html! {
+        <>
+            { report.verdict.as_ref().map(verdict).unwrap_or_default() }
+            { identity.unwrap_or_default() }
+            { warehouses.unwrap_or_default() }
+            if report.state == RunState::NotInBrowser {
+                <Findings id="check-notes" findings={report.notes.clone()} />
+            }
+            { report.ways_on.as_ref().map(|ways| ways_on(state, ways, via_relay)).unwrap_or_default() }
+        </>
+    }
+}
+
+fn ways_on(
+    state: &UseReducerHandle<PageState>,
+    ways: &WaysOn,
+    via_relay: Callback<MouseEvent>,
+) -> Html {
+    let on_paste = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            use yew::TargetCast;
+            let text = e
+                .target_dyn_into::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            state.dispatch(Action::AnswerPasted(text));
+        })
+    };
+    let script = |route: &dbx_check_core::check::TerminalRoute| {
+        let mut lines = route.setup.clone();
+        for c in &route.commands {
+            lines.extend(c.before.iter().cloned());
+            lines.push(c.command.clone());
+        }
+        lines.join("\n")
+    };
+    let bash = script(&ways.bash);
+    let powershell = script(&ways.powershell);
+    html! {
+        <div class="ways-on" id="ways-on">
+            <h4>{ "Get the verdict another way" }</h4>
+            if ways.relay {
+                <p>
+                    <button type="button" id="check-via-relay" onclick={via_relay}>{ "Check through this page's relay" }</button>
+                    <span class="help">{ " The relay on this page's own server sends the same requests, where the browser's rule does not apply." }</span>
+                </p>
+            }
+            <p>{ "Run the same requests in a terminal. The commands ask for your secret without showing it, and never write it into the command:" }</p>
+            <h5>{ "bash or zsh" }</h5>
+            <pre data-route="bash">{ bash.clone() }</pre>
+            <CopyButton text={bash} what="the bash commands" />
+            <h5>{ "PowerShell" }</h5>
+            <pre data-route="powershell">{ powershell.clone() }</pre>
+            <CopyButton text={powershell} what="the PowerShell commands" />
+            <label for="pasted-answer">{ "Paste what the Spark versions command printed" }</label>
+            <textarea id="pasted-answer" rows="6" spellcheck="false" oninput={on_paste} />
+            { match &state.pasted {
+                Some(Ok(d)) => verdict(d),
+                Some(Err(f)) => html! { <Findings id="pasted-findings" findings={vec![f.clone()]} /> },
+                None => Html::default(),
+            } }
+            <p>{ "Or, where Airflow runs:" }</p>
+            <pre data-route="airflow">{ ways.airflow_cli.bash.clone() }</pre>
+            <CopyButton text={ways.airflow_cli.bash.clone()} what="the Airflow command" />
+        </div>
+    }
+}

@@ -1,0 +1,38 @@
+use crate::state::PageState;
+use dbx_check_core::check::browser_added_headers;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PlanPanelProps {
+    pub state: UseReducerHandle<PageState>,
+}
+
+/// "What leaves your browser": every request the check will make, before it is made,
+/// with the secret masked.
+#[component]
+pub fn PlanPanel(props: &PlanPanelProps) -> Html {
+    let Some(plan) = &props.state.assessment.plan else {
+        return html! {
+            <details class="plan" id="what-leaves">
+                <summary>{ "What leaves your browser" }</summary>
+                <p>{ "Nothing yet. Once the workspace URL is complete, this lists each request the check will send, and only to that workspace." }</p>
+            </details>
+        };
+    };
+    html! {
+        <details class="plan" id="what-leaves">
+            <summary>{ format!("What leaves your browser: {} request(s) to {}", plan.requests.len(), plan.host) }</summary>
+            { for plan.requests.iter().map(|r| html! {
+                <div class="planned">
+                    <p class="help">{ r.step.purpose() }</p>
+                    <pre>{ r.to_string() }</pre>
+                </div>
+            }) }
+            <p class="help">
+                { "Your browser adds: " }
+                { browser_added_headers().iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ") }
+                { ". Cookies are never sent, and nothing is stored." }
+            </p>
+        </details>
+    }
+}
