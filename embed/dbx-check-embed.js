@@ -16,6 +16,12 @@
     if (md === 'default') return 'light';
     return null;
   }
+  function sayHello(frame) {
+    var origin = frameOrigin(frame);
+    if (origin && frame.contentWindow) {
+      frame.contentWindow.postMessage({ type: 'dbx-check:hello' }, origin);
+    }
+  }
   function sendTheme(frame) {
     var theme = currentTheme();
     var origin = frameOrigin(frame);
@@ -37,7 +43,8 @@
   });
   function start() {
     frames().forEach(function (frame) {
-      frame.addEventListener('load', function () { sendTheme(frame); });
+      frame.addEventListener('load', function () { sayHello(frame); sendTheme(frame); });
+      sayHello(frame);
       sendTheme(frame);
     });
     var observer = new MutationObserver(function () { frames().forEach(sendTheme); });

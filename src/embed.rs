@@ -38,7 +38,8 @@ pub struct Embedding {
 
 /// When framed: posts `{type: "dbx-check:height", height}` whenever the page's height
 /// changes (the height is not secret, so any parent may read it), and takes
-/// `{type: "dbx-check:theme", theme}` from the parent frame only.
+/// `{type: "dbx-check:theme", theme}` and `{type: "dbx-check:hello"}` from the parent
+/// frame only.
 pub fn start() -> Embedding {
     let none = Embedding {
         _observer: None,
@@ -68,6 +69,7 @@ pub fn start() -> Embedding {
         }
     };
     post_height();
+    let on_parent_hello = post_height.clone();
     let callback = Closure::<dyn FnMut()>::new(post_height);
     let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
     if let Some(observer) = &observer {
@@ -93,10 +95,16 @@ pub fn start() -> Embedding {
                 .ok()
                 .and_then(|v| v.as_string())
         };
-        if field("type").as_deref() == Some("dbx-check:theme") {
-            if let Some(theme) = field("theme").as_deref().and_then(Theme::parse) {
-                apply_theme(theme);
+        match field("type").as_deref() {
+            Some("dbx-check:theme") => {
+                if let Some(theme) = field("theme").as_deref().and_then(Theme::parse) {
+                    apply_theme(theme);
+                }
             }
+            // The host page's script may start after the first height was posted: it
+            // says hello, and gets the height again.
+            Some("dbx-check:hello") => on_parent_hello(),
+            _ => {}
         }
     });
     Embedding {
