@@ -8,6 +8,7 @@ pub mod check;
 pub mod credential;
 pub mod finding;
 pub mod host;
+pub mod relay;
 pub mod secret;
 pub mod vocabulary;
 
