@@ -47,12 +47,13 @@ pub const RELAY_NAME: &str = "dbx-check";
 /// browser's own) stays behind. They are all the plan sends (`check::plan_check`).
 pub const FORWARDED_REQUEST_HEADERS: [&str; 3] = ["accept", "authorization", "content-type"];
 /// Upstream headers the relay passes back: the ones the diagnosis reads (reason phrase,
-/// retry delay, workspace id) plus the type of the body and the authentication scheme
-/// asked for. `set-cookie` and everything else are dropped.
-pub const RETURNED_RESPONSE_HEADERS: [&str; 5] = [
+/// retry delay, workspace id) and the type of the body. Everything else is dropped:
+/// `set-cookie`; `location` (a browser would follow it on the relay's origin; the relay
+/// follows same-host redirects itself); `www-authenticate`, which makes a browser answer
+/// a 401 with a password dialog.
+pub const RETURNED_RESPONSE_HEADERS: [&str; 4] = [
     "content-type",
     "retry-after",
-    "www-authenticate",
     "x-databricks-org-id",
     "x-databricks-reason-phrase",
 ];
@@ -111,7 +112,6 @@ pub enum RelayRefusal {
     /// The host analysis found an error in the name itself (a look-alike, a non-ASCII
     /// label...); its own finding says what.
     HostRefused {
-        hostname: String,
         finding: &'static str,
         reason: String,
     },
@@ -272,9 +272,8 @@ impl Diagnostic for RelayRefusal {
                 "{prefix}: {hostname} is not in the Databricks DNS zones ({ZONE_LIST}), and the \
                  relay forwards only to Databricks workspaces."
             ),
-            RelayRefusal::HostRefused {
-                hostname, reason, ..
-            } => format!("{prefix} to {hostname}: {reason}"),
+            // The host is not repeated: the analysis may have found a secret in it.
+            RelayRefusal::HostRefused { reason, .. } => format!("{prefix}: {reason}"),
             RelayRefusal::PathTraversal => format!(
                 "{prefix}: its path contains a '.' or '..' segment (plain or percent-encoded)."
             ),
@@ -513,26 +512,26 @@ pub fn relay_host(segment: &str, extra_hosts: &[String]) -> Result<String, Relay
         return Ok(hostname);
     }
     let analysis = analyse_host(&hostname);
-    if analysis.hostname.as_deref() != Some(hostname.as_str()) {
-        return Err(RelayRefusal::HostNotAName);
-    }
     match analysis.kind {
         HostKind::AccountConsole => return Err(RelayRefusal::AccountConsole { hostname }),
         HostKind::PrivateLinkHelper => return Err(RelayRefusal::NotAWorkspace { hostname }),
         _ => {}
     }
     // An error finding (a look-alike of a zone, a zone without a workspace name, a
-    // non-ASCII label) explains the refusal better than "not Databricks" does.
+    // non-ASCII label, a token pasted as a host) explains the refusal better than "not
+    // Databricks" does.
     if let Some(error) = analysis
         .findings
         .iter()
         .find(|f| f.severity == Severity::Error)
     {
         return Err(RelayRefusal::HostRefused {
-            hostname,
             finding: error.code,
             reason: error.message.clone(),
         });
+    }
+    if analysis.hostname.as_deref() != Some(hostname.as_str()) {
+        return Err(RelayRefusal::HostNotAName);
     }
     let allowed_kind = matches!(
         analysis.kind,

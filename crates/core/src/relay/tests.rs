@@ -54,6 +54,11 @@ fn refusals_say_why_in_the_host_analysis_words() {
     };
     assert_eq!(*finding, "near_miss");
     assert!(r.message().contains(reason.as_str()));
+    // A token pasted as the host: refused, and not repeated back.
+    let token = "dapi0123456789abcdef0123456789abcdef";
+    let pasted = relay_host(&format!("{token}.cloud.databricks.com"), &[]).unwrap_err();
+    assert_eq!(pasted.code(), "host_refused");
+    assert!(!pasted.to_json().contains(token), "{}", pasted.to_json());
     let console = relay_host("accounts.cloud.databricks.com", &[]).unwrap_err();
     assert!(console.message().contains("account console"));
     assert!(relay_host("example.com", &[])
