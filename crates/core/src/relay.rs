@@ -19,6 +19,7 @@
 //! ```
 //! use dbx_check_core::check::Step;
 //! use dbx_check_core::relay::{read_relay_request, relay_path};
+//! use dbx_check_core::Diagnostic;
 //!
 //! let path = relay_path("dbc-a1b2345c-d6e7.cloud.databricks.com", Step::SparkVersions);
 //! assert_eq!(path, "/relay/dbc-a1b2345c-d6e7.cloud.databricks.com/api/2.1/clusters/spark-versions");

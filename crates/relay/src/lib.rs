@@ -54,6 +54,7 @@ mod files;
 mod upstream;
 
 use bytes::Bytes;
+use dbx_check_core::check::HttpMethod;
 use dbx_check_core::finding::Diagnostic;
 use dbx_check_core::relay::{
     check_same_origin, read_relay_request, RelayHealth, RelayRefusal, ERROR_HEADER,
@@ -433,8 +434,12 @@ async fn relay_outcome(
             return (refusal_response(&refusal), Some(target));
         }
     };
+    // The plan's GETs carry neither a body nor a Content-Type; nothing else rides along.
+    let get = target.step.http_method() == HttpMethod::Get;
+    let body = if get { Bytes::new() } else { body };
     let forwarded = FORWARDED_REQUEST_HEADERS
         .iter()
+        .filter(|name| !(get && **name == "content-type"))
         .filter_map(|name| parts.headers.get(*name).map(|v| (*name, v.clone())))
         .collect();
     let response = match state.upstream.relay(&target, forwarded, body).await {

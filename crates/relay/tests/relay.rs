@@ -236,13 +236,15 @@ async fn only_the_plans_headers_go_out_and_no_cookie_either_way() {
     let relay = relay(config).await;
     server.clear_log();
     let relay_url = relay.addr.to_string();
-    let answer = raw_request(
+    let answer = support::raw_send(
         relay.addr,
         "GET",
         "/relay/nocors-5.cloud.databricks.com/api/2.1/clusters/spark-versions",
         &[
             ("Authorization", &format!("Bearer {TEST_PAT}")),
             ("Accept", "application/json"),
+            ("Content-Type", "text/plain"),
+            ("Content-Length", "9"),
             ("Cookie", "workspace-session=s3cr3t"),
             ("X-Forwarded-For", "10.9.8.7"),
             ("X-Databricks-Org-Id", "1"),
@@ -250,6 +252,7 @@ async fn only_the_plans_headers_go_out_and_no_cookie_either_way() {
             ("Origin", &format!("http://{relay_url}")),
             ("Sec-Fetch-Site", "same-origin"),
         ],
+        "smuggled!",
     )
     .await;
     assert_eq!(answer.status, 200);

@@ -210,6 +210,17 @@ pub async fn raw_request(
     target: &str,
     headers: &[(&str, &str)],
 ) -> Answer {
+    raw_send(relay, method, target, headers, "").await
+}
+
+/// [`raw_request`] with a body; its `Content-Length` is the caller's to send.
+pub async fn raw_send(
+    relay: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Answer {
     let mut stream = TcpStream::connect(relay).await.expect("relay listens");
     let mut text = format!("{method} {target} HTTP/1.1\r\nConnection: close\r\n");
     if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
@@ -219,6 +230,7 @@ pub async fn raw_request(
         text.push_str(&format!("{name}: {value}\r\n"));
     }
     text.push_str("\r\n");
+    text.push_str(body);
     stream
         .write_all(text.as_bytes())
         .await
