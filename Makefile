@@ -6,9 +6,10 @@ export TRUNK_SKIP_VERSION_CHECK := true
 
 .PHONY: run test build size tools-build tools-test clean
 
-## run: build the release page and serve it on http://127.0.0.1:8080 until stopped
+## run: build the release page and serve it on http://127.0.0.1:8080 until stopped, with the
+## same-origin relay (crates/relay) so the live check works for workspaces that refuse browsers
 run: build
-	node scripts/serve.mjs dist 8080
+	cargo run --release --locked -p dbx-check-relay -- --dist dist --port 8080
 
 ## test: formatting, lints, native, browser and end-to-end tests; ends with "N passed, N failed"
 test: tools-test

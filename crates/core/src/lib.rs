@@ -10,6 +10,7 @@ pub mod credential;
 pub mod finding;
 pub mod form;
 pub mod host;
+pub mod relay;
 pub mod secret;
 pub mod vocabulary;
 

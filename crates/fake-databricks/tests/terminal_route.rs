@@ -29,9 +29,11 @@ async fn run_in_bash(
     })
     .await
     .unwrap();
+    // The port makes the name unique: two tests on one host name run at once.
     let cert = std::env::temp_dir().join(format!(
-        "fake-databricks-{}-{}.pem",
+        "fake-databricks-{}-{}-{}.pem",
         std::process::id(),
+        server.https_addr.port(),
         host
     ));
     std::fs::write(&cert, &server.certificate_pem).unwrap();

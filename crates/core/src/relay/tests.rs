@@ -1,0 +1,428 @@
+use super::*;
+use crate::check::{diagnose, Verdict};
+use proptest::prelude::*;
+
+const TABLE: &str = include_str!("../../tests/data/relay_requests.tsv");
+
+#[test]
+fn every_request_in_the_table_is_forwarded_or_refused_as_it_says() {
+    let mut wrong = Vec::new();
+    let mut rows = 0;
+    for line in TABLE.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        rows += 1;
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [method, target, decision] = cols[..] else {
+            panic!("malformed row: {line}");
+        };
+        let got = match read_relay_request(method, target, &[]) {
+            Ok(t) => format!("forward {} {}", t.hostname, t.step),
+            Err(r) => format!("refuse {}", r.code()),
+        };
+        if got != decision {
+            wrong.push(format!("{method} {target}: expected {decision}, got {got}"));
+        }
+    }
+    assert!(rows > 60, "the table has {rows} rows");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_refusal_is_a_4xx_or_5xx_with_a_message_and_a_fix() {
+    for line in TABLE.lines().filter(|l| l.contains("\trefuse ")) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let refusal = read_relay_request(cols[0], cols[1], &[]).unwrap_err();
+        assert!((400..500).contains(&refusal.status()), "{line}");
+        let f = refusal.to_finding();
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.message.len() > 20 && f.fix.len() > 20, "{f:?}");
+        let json: serde_json::Value = serde_json::from_str(&refusal.to_json()).unwrap();
+        assert_eq!(json["code"], refusal.code());
+    }
+}
+
+#[test]
+fn refusals_say_why_in_the_host_analysis_words() {
+    let r = relay_host("dbc-1.cloud-databricks.com", &[]).unwrap_err();
+    let RelayRefusal::HostRefused {
+        finding, reason, ..
+    } = &r
+    else {
+        panic!("{r:?}");
+    };
+    assert_eq!(*finding, "near_miss");
+    assert!(r.message().contains(reason.as_str()));
+    // A token pasted as the host: refused, and not repeated back.
+    let token = "dapi0123456789abcdef0123456789abcdef";
+    let pasted = relay_host(&format!("{token}.cloud.databricks.com"), &[]).unwrap_err();
+    assert_eq!(pasted.code(), "host_refused");
+    assert!(!pasted.to_json().contains(token), "{}", pasted.to_json());
+    let console = relay_host("accounts.cloud.databricks.com", &[]).unwrap_err();
+    assert!(console.message().contains("account console"));
+    assert!(relay_host("example.com", &[])
+        .unwrap_err()
+        .fix()
+        .contains("--allow-host"));
+}
+
+#[test]
+fn an_allowed_extra_host_is_forwarded_but_never_an_address_or_localhost() {
+    let extra = vec![
+        "workspace.corp.example".to_owned(),
+        "accounts.cloud.databricks.com".to_owned(),
+        "127.0.0.1".to_owned(),
+        "localhost".to_owned(),
+    ];
+    assert_eq!(
+        relay_host("Workspace.Corp.Example", &extra).as_deref(),
+        Ok("workspace.corp.example")
+    );
+    assert_eq!(
+        relay_host("accounts.cloud.databricks.com", &extra).as_deref(),
+        Ok("accounts.cloud.databricks.com")
+    );
+    assert_eq!(
+        relay_host("127.0.0.1", &extra).unwrap_err().code(),
+        "ip_address"
+    );
+    assert_eq!(
+        relay_host("localhost", &extra).unwrap_err().code(),
+        "localhost"
+    );
+    assert_eq!(
+        relay_host("other.corp.example", &extra).unwrap_err().code(),
+        "not_databricks"
+    );
+}
+
+#[test]
+fn an_over_long_host_is_refused_before_any_analysis() {
+    let label = "a".repeat(60);
+    let long = format!("{label}.{label}.{label}.{label}.cloud.databricks.com");
+    assert!(long.len() > MAX_HOST_BYTES);
+    let r = relay_host(&long, &[]).unwrap_err();
+    assert_eq!(r, RelayRefusal::HostTooLong { bytes: long.len() });
+    let long_label = format!("{}.cloud.databricks.com", "b".repeat(64));
+    assert_eq!(
+        relay_host(&long_label, &[]).unwrap_err().code(),
+        "host_not_a_name"
+    );
+}
+
+#[test]
+fn redirects_are_followed_only_on_the_same_host() {
+    let from = "https://privatelink-1.cloud.databricks.com/api/2.1/clusters/spark-versions";
+    assert_eq!(
+        same_host_redirect(from, "/login.html?error=private-link-validation-error:7474#x").as_deref(),
+        Ok("https://privatelink-1.cloud.databricks.com/login.html?error=private-link-validation-error:7474")
+    );
+    assert_eq!(
+        same_host_redirect(from, "https://PRIVATELINK-1.cloud.databricks.com/x").as_deref(),
+        Ok("https://privatelink-1.cloud.databricks.com/x")
+    );
+    for (location, host) in [
+        ("https://evil.io/steal", Some("evil.io")),
+        ("//evil.io/steal", Some("evil.io")),
+        (
+            "http://privatelink-1.cloud.databricks.com/x",
+            Some("privatelink-1.cloud.databricks.com"),
+        ),
+        (
+            "https://privatelink-1.cloud.databricks.com:8443/x",
+            Some("privatelink-1.cloud.databricks.com"),
+        ),
+        (
+            "https://u:p@privatelink-1.cloud.databricks.com/x",
+            Some("privatelink-1.cloud.databricks.com"),
+        ),
+        (
+            "https://169.254.169.254/latest/meta-data",
+            Some("169.254.169.254"),
+        ),
+        ("https://[::1]/", Some("[::1]")),
+        ("https://", None),
+    ] {
+        assert_eq!(
+            same_host_redirect(from, location),
+            Err(RelayRefusal::RedirectToOtherHost {
+                target_host: host.map(str::to_owned)
+            }),
+            "{location}"
+        );
+    }
+}
+
+#[test]
+fn redirects_change_the_method_as_requests_and_browsers_do() {
+    use HttpMethod::{Get, Post};
+    assert_eq!(method_after_redirect(302, Post), Get);
+    assert_eq!(method_after_redirect(301, Post), Get);
+    assert_eq!(method_after_redirect(303, Post), Get);
+    assert_eq!(method_after_redirect(307, Post), Post);
+    assert_eq!(method_after_redirect(308, Post), Post);
+    assert_eq!(method_after_redirect(302, Get), Get);
+    assert!(is_redirect(302) && is_redirect(308) && !is_redirect(304) && !is_redirect(200));
+}
+
+#[test]
+fn only_the_relays_own_page_may_use_it() {
+    let local = Some("127.0.0.1:8080");
+    assert_eq!(check_same_origin(local, None, None, true), Ok(()));
+    assert_eq!(
+        check_same_origin(
+            local,
+            Some("http://127.0.0.1:8080"),
+            Some("same-origin"),
+            true
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        check_same_origin(Some("localhost:8080"), None, None, true),
+        Ok(())
+    );
+    assert_eq!(
+        check_same_origin(Some("[::1]:8080"), None, None, true),
+        Ok(())
+    );
+    for (host, origin, site) in [
+        (local, Some("https://evil.io"), None),
+        (local, Some("null"), None),
+        (local, None, Some("cross-site")),
+        (local, None, Some("same-site")),
+        (local, Some("http://127.0.0.1:9999"), None),
+        // DNS rebinding: an attacker's name that resolves to 127.0.0.1.
+        (
+            Some("rebind.evil.io:8080"),
+            Some("http://rebind.evil.io:8080"),
+            Some("same-origin"),
+        ),
+        (None, None, None),
+    ] {
+        assert_eq!(
+            check_same_origin(host, origin, site, true),
+            Err(RelayRefusal::CrossOrigin),
+            "{host:?} {origin:?} {site:?}"
+        );
+    }
+    // A team relay on a public name: any Host, but still only its own origin.
+    assert_eq!(
+        check_same_origin(
+            Some("dbx-check.corp.example"),
+            Some("https://dbx-check.corp.example"),
+            None,
+            false
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        check_same_origin(
+            Some("dbx-check.corp.example"),
+            Some("https://evil.io"),
+            None,
+            false
+        ),
+        Err(RelayRefusal::CrossOrigin)
+    );
+}
+
+#[test]
+fn the_health_answer_is_recognised() {
+    let body = serde_json::to_vec(&RelayHealth::new("1.2.3")).unwrap();
+    assert!(is_relay_health(&body));
+    assert!(!is_relay_health(b"<!doctype html><title>not found</title>"));
+    assert!(!is_relay_health(br#"{"relay": "another"}"#));
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["paths"].as_array().map(Vec::len), Some(4));
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[test]
+fn a_relayed_answer_is_diagnosed_like_a_direct_one() {
+    let outcome = relayed_outcome(
+        Step::SparkVersions,
+        403,
+        pairs(&[
+            ("content-type", "application/json"),
+            ("x-databricks-reason-phrase", "Invalid access token."),
+            (
+                FINAL_URL_HEADER,
+                "https://dbc-1.cloud.databricks.com/api/2.1/clusters/spark-versions",
+            ),
+        ]),
+        r#"{"error_code": 403, "message": "Invalid access token."}"#,
+    )
+    .unwrap();
+    assert_eq!(diagnose(&outcome).verdict, Verdict::InvalidToken);
+    assert_eq!(outcome.headers.get(FINAL_URL_HEADER), None);
+    assert_eq!(
+        outcome.final_url.as_deref(),
+        Some("https://dbc-1.cloud.databricks.com/api/2.1/clusters/spark-versions")
+    );
+
+    let private_link = relayed_outcome(
+        Step::SparkVersions,
+        200,
+        pairs(&[
+            ("content-type", "text/html"),
+            (
+                FINAL_URL_HEADER,
+                "https://pl.cloud.databricks.com/login.html?error=private-link-validation-error:7474646471015793",
+            ),
+        ]),
+        "<html><title>Databricks - Sign In</title></html>",
+    )
+    .unwrap();
+    assert_eq!(diagnose(&private_link).verdict, Verdict::PrivateLink);
+}
+
+#[test]
+fn upstream_failures_become_the_transport_failures_of_a_direct_call() {
+    let relay_error =
+        |code: &str| pairs(&[(ERROR_HEADER, code), ("content-type", "application/json")]);
+    for (code, verdict) in [
+        ("upstream_unreachable", Verdict::Unreachable),
+        ("resolves_to_local_address", Verdict::Unreachable),
+        ("too_many_redirects", Verdict::Unreachable),
+        ("upstream_timeout", Verdict::Timeout),
+    ] {
+        let outcome = relayed_outcome(Step::CurrentUser, 502, relay_error(code), "{}").unwrap();
+        assert_eq!(diagnose(&outcome).verdict, verdict, "{code}");
+    }
+    let mut headers = relay_error("redirect_to_other_host");
+    headers.push((UPSTREAM_STATUS_HEADER.to_owned(), "302".to_owned()));
+    headers.push((
+        LOCATION_HEADER.to_owned(),
+        "https://login.example/?error=private-link-validation-error:42".to_owned(),
+    ));
+    let redirect = relayed_outcome(Step::SparkVersions, 403, headers, "{}").unwrap();
+    assert_eq!(redirect.status, Some(302));
+    assert_eq!(diagnose(&redirect).verdict, Verdict::PrivateLink);
+}
+
+#[test]
+fn the_relays_own_refusal_comes_back_with_its_words() {
+    let refusal = RelayRefusal::NotDatabricks {
+        hostname: "example.com".into(),
+    };
+    let got = relayed_outcome(
+        Step::SparkVersions,
+        refusal.status(),
+        pairs(&[(ERROR_HEADER, refusal.code())]),
+        refusal.to_json(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        got,
+        RelayRefused {
+            code: "not_databricks".into(),
+            message: refusal.message(),
+            fix: refusal.fix(),
+        }
+    );
+    let garbled = relayed_outcome(
+        Step::SparkVersions,
+        400,
+        pairs(&[(ERROR_HEADER, "odd\u{7}code")]),
+        vec![0xff, 0xfe],
+    )
+    .unwrap_err();
+    assert_eq!(garbled.code, "oddcode");
+    assert!(garbled.message.is_empty());
+}
+
+#[test]
+fn the_page_path_is_read_back_as_the_same_request() {
+    for step in Step::ALL {
+        let path = relay_path(" DBC-1.cloud.databricks.com ", step);
+        let target = read_relay_request(step.http_method().as_str(), &path, &[]).unwrap();
+        assert_eq!(target.hostname, "dbc-1.cloud.databricks.com");
+        assert_eq!(target.step, step);
+        assert_eq!(
+            target.upstream_url(),
+            format!("https://dbc-1.cloud.databricks.com{}", step.path())
+        );
+    }
+}
+
+/// Host-ish text, with the characters that matter to an attacker over-represented.
+fn hostish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z0-9.@:%\\[\\]-]{0,40}",
+        "[a-z0-9-]{1,12}\\.(cloud\\.databricks\\.com|azuredatabricks\\.net|gcp\\.databricks\\.com|evil\\.io)",
+        any::<String>(),
+    ]
+}
+
+fn pathish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("/api/2.1/clusters/spark-versions".to_owned()),
+        Just("/oidc/v1/token".to_owned()),
+        "(/[a-z0-9.%2eEfF5c?#]{0,8}){0,5}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever arrives, the relay decides without panicking, and what it forwards is
+    /// always a plan path on a host in a Databricks zone, by name.
+    #[test]
+    fn only_plan_paths_on_zone_hosts_are_ever_forwarded(
+        method in prop_oneof![Just("GET".to_owned()), Just("POST".to_owned()), any::<String>()],
+        host in hostish(),
+        path in pathish(),
+    ) {
+        let target = format!("{RELAY_PREFIX}{host}{path}");
+        if let Ok(t) = read_relay_request(&method, &target, &[]) {
+            prop_assert!(crate::host::databricks_zone(&t.hostname).is_some(), "{t:?}");
+            prop_assert!(t.hostname.parse::<std::net::IpAddr>().is_err());
+            prop_assert_eq!(t.step.path(), path.as_str());
+            prop_assert_eq!(t.step.http_method().as_str(), method.as_str());
+            prop_assert!(url::Url::parse(&t.upstream_url())
+                .is_ok_and(|u| u.host_str() == Some(t.hostname.as_str())));
+        }
+    }
+
+    #[test]
+    fn redirect_and_origin_checks_never_panic(
+        current in any::<String>(),
+        location in any::<String>(),
+        host in proptest::option::of(any::<String>()),
+        origin in proptest::option::of(any::<String>()),
+    ) {
+        let from = format!("https://dbc-1.cloud.databricks.com/{current}");
+        if let Ok(next) = same_host_redirect(&from, &location) {
+            let next = url::Url::parse(&next).unwrap();
+            prop_assert_eq!(next.host_str(), Some("dbc-1.cloud.databricks.com"));
+            prop_assert_eq!(next.scheme(), "https");
+            prop_assert_eq!(next.port(), None);
+        }
+        let _ = same_host_redirect(&current, &location);
+        let _ = check_same_origin(host.as_deref(), origin.as_deref(), Some(&current), true);
+        let _ = check_same_origin(host.as_deref(), origin.as_deref(), None, false);
+    }
+
+    #[test]
+    fn relayed_answers_never_panic(
+        status in any::<u16>(),
+        headers in proptest::collection::vec((any::<String>(), any::<String>()), 0..4),
+        code in proptest::option::of(prop_oneof![Just("redirect_to_other_host".to_owned()), any::<String>()]),
+        body in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let mut headers = headers;
+        if let Some(code) = code {
+            headers.push((ERROR_HEADER.to_owned(), code));
+        }
+        let _ = relayed_outcome(Step::OauthToken, status, headers, body.clone());
+        let _ = is_relay_health(&body);
+    }
+}
