@@ -180,6 +180,9 @@ fn answered(
             if report.state == RunState::NotInBrowser {
                 <Findings id="check-notes" findings={report.notes.clone()} />
             }
+            if let Some(problem) = &report.problem {
+                <Findings id="check-problem" findings={vec![problem.clone()]} />
+            }
             { report.ways_on.as_ref().map(|ways| ways_on(state, ways, via_relay)).unwrap_or_default() }
         </>
     }

@@ -842,7 +842,11 @@ async fn it_serves_the_page_with_types_and_security_headers_and_its_health() {
     assert!(index
         .header("content-security-policy")
         .unwrap()
-        .contains("'wasm-unsafe-eval'"));
+        .contains("object-src 'none'"));
+    assert_eq!(
+        index.header("cross-origin-resource-policy"),
+        Some("cross-origin")
+    );
     assert_eq!(index.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(index.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(

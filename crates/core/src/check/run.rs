@@ -27,7 +27,7 @@ use super::diagnosis::{
 };
 use super::plan::{CannotSend, CheckPlan, HttpMethod, PlannedRequest};
 use super::terminal::{airflow_cli_route, terminal_route, AirflowCliRoute, Shell, TerminalRoute};
-use super::{RawOutcome, Step, Verdict, BROWSER_TIMEOUT_MS};
+use super::{RawOutcome, Step, Transport, Verdict, BROWSER_TIMEOUT_MS};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::secret::Secret;
 use crate::vocabulary::AuthMethod;
@@ -148,6 +148,8 @@ pub enum RunProblem {
     HeaderNotSendable { step: Step, header: String },
     /// A step needs the OAuth access token, and no earlier step gave one.
     NoAccessToken { step: Step },
+    /// The page's relay refused to forward the request, with its own reason and fix.
+    RelayRefused(crate::relay::RelayRefused),
 }
 
 impl Diagnostic for RunProblem {
@@ -156,6 +158,7 @@ impl Diagnostic for RunProblem {
             RunProblem::UnusableUrl { .. } => "check_url_unusable",
             RunProblem::HeaderNotSendable { .. } => "check_header_not_sendable",
             RunProblem::NoAccessToken { .. } => "check_no_access_token",
+            RunProblem::RelayRefused(_) => "check_relay_refused",
         }
     }
 
@@ -181,6 +184,10 @@ impl Diagnostic for RunProblem {
                  token, and no earlier step gave one.",
                 step.path()
             ),
+            RunProblem::RelayRefused(r) => format!(
+                "This page's relay refused to forward the check ({}): {}",
+                r.code, r.message
+            ),
         }
     }
 
@@ -195,6 +202,10 @@ impl Diagnostic for RunProblem {
                 .to_owned(),
             RunProblem::NoAccessToken { .. } => "Check again; if it persists, use the \
                  terminal commands below."
+                .to_owned(),
+            RunProblem::RelayRefused(r) if !r.fix.is_empty() => r.fix.clone(),
+            RunProblem::RelayRefused(_) => "Run the check from a terminal with the \
+                 commands below instead."
                 .to_owned(),
         }
     }
@@ -370,6 +381,25 @@ impl CheckRun {
         };
         outcome.step = step;
         self.requests_sent = self.requests_sent.saturating_add(1);
+        // Through the relay, the answer is the relay's: its refusals are not the
+        // workspace's answer, and its transport failures are the ones a direct call
+        // would have met.
+        if self.route == Route::Relay && outcome.transport == Transport::Ok {
+            let relayed = crate::relay::relayed_outcome(
+                step,
+                outcome.status.unwrap_or(0),
+                outcome.headers.iter().cloned().collect(),
+                outcome.body.clone(),
+            );
+            match relayed {
+                Ok(o) => outcome = o,
+                Err(refused) => {
+                    self.problem = Some(RunProblem::RelayRefused(refused));
+                    self.finish();
+                    return Progress::Finished;
+                }
+            }
+        }
         let cause = classify(&outcome);
         let retry = (!self.retry_used)
             .then(|| retry_delay_seconds(&outcome))
@@ -567,7 +597,10 @@ impl CheckRun {
                 target.to_string(),
                 Some(format!("{}/", target.origin().ascii_serialization())),
             ),
-            Route::Relay => (relay_path(&target), None),
+            Route::Relay => (
+                crate::relay::relay_path(target.host_str().unwrap_or_default(), step),
+                None,
+            ),
         };
         Ok(NextRequest {
             step,
@@ -620,14 +653,6 @@ fn fetch_accepts(value: &str) -> bool {
     value
         .chars()
         .all(|c| u32::from(c) <= 0xFF && !matches!(c, '\0' | '\r' | '\n'))
-}
-
-/// `/relay/<hostname>[:port]/<path>[?query]` on the page's own origin.
-fn relay_path(target: &url::Url) -> String {
-    let host = target.host_str().unwrap_or_default();
-    let port = target.port().map(|p| format!(":{p}")).unwrap_or_default();
-    let query = target.query().map(|q| format!("?{q}")).unwrap_or_default();
-    format!("/relay/{host}{port}{}{query}", target.path())
 }
 
 /// Whether `GET /relay/health` answered as this project's relay does:

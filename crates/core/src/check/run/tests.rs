@@ -837,3 +837,43 @@ proptest! {
         prop_assert!(!shown.contains(ISSUED), "the access token leaked");
     }
 }
+
+#[test]
+fn through_the_relay_its_refusals_and_upstream_failures_are_read_as_the_relays() {
+    let refusal = status(
+        403,
+        &[("x-dbx-check-relay-error", "host_not_allowed")],
+        r#"{"code":"host_not_allowed","severity":"error","message":"This host is not a Databricks workspace.","fix":"Use your workspace URL."}"#,
+    );
+    let mut run = CheckRun::start(
+        plan(AuthMethod::Pat, AWS),
+        "databricks_default",
+        Route::Relay,
+    );
+    assert_eq!(run.record(refusal), Progress::Finished);
+    let report = run.report();
+    assert_eq!(
+        report.verdict, None,
+        "a relay refusal is not the workspace's answer"
+    );
+    let problem = report.problem.expect("the relay's reason");
+    assert_eq!(problem.code, "check_relay_refused");
+    assert!(problem.message.contains("not a Databricks workspace"));
+    assert_eq!(problem.fix, "Use your workspace URL.");
+
+    let unreachable = status(
+        502,
+        &[("x-dbx-check-relay-error", "upstream_unreachable")],
+        "{}",
+    );
+    let mut run = CheckRun::start(
+        plan(AuthMethod::Pat, AWS),
+        "databricks_default",
+        Route::Relay,
+    );
+    run.record(unreachable);
+    assert_eq!(
+        run.report().verdict.map(|d| d.verdict),
+        Some(Verdict::Unreachable)
+    );
+}
