@@ -79,7 +79,7 @@ test('the relay serves the page, which starts under its security headers', async
   const checker = new CheckerPage(page, relayUrl + '/');
   const response = await page.goto(relayUrl + '/');
   const headers = response.headers();
-  assert.match(headers['content-security-policy'], /'wasm-unsafe-eval'/);
+  assert.match(headers['content-security-policy'], /object-src 'none'/);
   assert.equal(headers['x-content-type-options'], 'nosniff');
   await checker.root.waitFor({ state: 'attached' });
   await page.screenshot({ path: screenshotPath('relay-served-page'), fullPage: true });
@@ -109,5 +109,25 @@ test('from the page, the relay is found and a check call reaches a CORS-refusing
   assert.equal(result.status, 200);
   assert.equal(result.finalUrl, 'https://nocors-1.cloud.databricks.com/api/2.1/clusters/spark-versions');
   assert.equal(result.versions, 3);
+  await context.close();
+});
+
+test('the page served by the relay completes a check through it, for a workspace that refuses browsers', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const sent = [];
+  page.on('request', (r) => sent.push(new URL(r.url()).host));
+  const checker = new CheckerPage(page, relayUrl + '/');
+  await checker.open();
+  await checker.workspaceUrl.fill('https://nocors-1.cloud.databricks.com');
+  await checker.secret.fill(TEST_PAT);
+  // The page found its relay and says the check goes through it.
+  await checker.page.locator('#check-status', { hasText: "through this page's relay" }).waitFor();
+  await page.locator('#test-connection').click();
+  const verdict = page.locator('#check-live [data-verdict]');
+  await verdict.waitFor({ timeout: 15_000 });
+  assert.equal(await verdict.getAttribute('data-verdict'), 'ok');
+  // Through the relay, every request stays on the page's own origin.
+  assert.deepEqual([...new Set(sent)], [new URL(relayUrl).host]);
   await context.close();
 });
