@@ -2,6 +2,7 @@
 //! no rules of their own.
 
 mod components;
+mod embed;
 pub mod net;
 mod state;
 

@@ -17,6 +17,16 @@ pub struct AppProps {
 pub fn App(props: &AppProps) -> Html {
     let state = use_reducer(|| PageState::new(initial_input(&props.address)));
     let embed = props.address.embed;
+    {
+        let theme = props.address.theme;
+        use_effect_with((), move |_| {
+            if let Some(theme) = theme {
+                crate::embed::apply_theme(theme);
+            }
+            let embedding = crate::embed::start();
+            move || drop(embedding)
+        });
+    }
     html! {
         <main id="dbx-check" class={classes!(embed.then_some("embed"))}>
             if !embed {
