@@ -62,6 +62,8 @@ run clippy-wasm no_counts cargo clippy -p dbx-check-web --all-targets --locked -
 run native-tests cargo_counts cargo test --workspace --exclude dbx-check-web --locked
 run browser-tests cargo_counts cargo test -p dbx-check-web --locked --target wasm32-unknown-unknown
 run release-build no_counts trunk build --release
+# The end-to-end tests start the fake Databricks server from target/debug.
+run fake-databricks-build no_counts cargo build -p fake-databricks --locked
 run e2e-tests tap_counts node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
 run airflow-3 pytest_counts scripts/airflow-roundtrip.sh 3
 run airflow-2 pytest_counts scripts/airflow-roundtrip.sh 2

@@ -42,3 +42,29 @@ export function screenshotPath(name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
 }
+
+/// The Databricks DNS zones the host analysis knows (crates/core/src/host.rs `ZONES`),
+/// read from the source so that a zone added there is mapped here too. A plain pattern
+/// match suffices: each zone is written as `zone(".<suffix>", ...)`.
+export function databricksZones() {
+  const source = fs.readFileSync(path.join(ROOT, 'crates', 'core', 'src', 'host.rs'), 'utf8');
+  const table = source.slice(source.indexOf('pub const ZONES'));
+  const zones = [...table.slice(0, table.indexOf('];')).matchAll(/zone\(\s*"\.([a-z0-9.-]+)"/g)]
+    .map((m) => m[1]);
+  if (zones.length < 10) throw new Error(`found only ${zones.length} zones in host.rs`);
+  return zones;
+}
+
+/// Chromium flags that send every Databricks zone to the fake server on `port`, except
+/// `unreachableZone`, which goes to a loopback port where nothing listens; `extraHosts`
+/// (patterns such as `*.example.org`) also go to the fake. Every other name fails to
+/// resolve and only 127.0.0.1 is reached as itself, so nothing leaves the machine.
+export function fakeDatabricksArgs({ port, unreachableZone, closedPort, extraHosts = [] }) {
+  const rules = [`MAP *.${unreachableZone} 127.0.0.1:${closedPort}`];
+  for (const zone of databricksZones()) {
+    if (zone !== unreachableZone) rules.push(`MAP *.${zone} 127.0.0.1:${port}`);
+  }
+  for (const pattern of extraHosts) rules.push(`MAP ${pattern} 127.0.0.1:${port}`);
+  rules.push('MAP * ~NOTFOUND', 'EXCLUDE 127.0.0.1');
+  return [`--host-resolver-rules=${rules.join(', ')}`, '--ignore-certificate-errors'];
+}
