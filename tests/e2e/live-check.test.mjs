@@ -328,22 +328,22 @@ test('a host outside the Databricks zones gets no request until the user confirm
   await context.close();
 });
 
-// Page bug, found by this test: the Content Security Policy written by scripts/csp.mjs
-// allows connect-src to the Databricks zones only, so a custom (private-link) domain the
-// user has just confirmed is refused by the browser, and the page says `unreachable`
-// ("check the workspace URL for typos"), which is wrong. Marked todo until the page
-// either allows confirmed hosts or says plainly that it cannot call them.
-test('a confirmed host outside the Databricks zones is checked like any workspace', {
-  todo: 'CSP connect-src blocks confirmed custom domains (scripts/csp.mjs)',
-}, async () => {
+// The page's Content Security Policy lets the browser call only the Databricks zones, so a
+// confirmed custom domain is not called from the browser at all: the page says why and
+// hands over the terminal route (a relay started with --allow-host can check it).
+test('a confirmed host outside the Databricks zones gets the terminal route, and nothing is sent', async () => {
   const form = { workspace: 'https://ok-custom.example.org', method: 'pat', secret: TEST_PAT };
   const { context, checker, requests } = await openPage();
   try {
     await checker.fillForm(form);
     await checker.confirmHost();
-    await checkAndWatch(checker);
-    assert.equal((await checker.verdict()).verdict, 'ok');
-    await assertPrivacy({ checker, requests }, form);
+    await checker.page.locator('#test-connection').click();
+    await checker.page.locator('#check-problem [data-code="check_host_outside_zones"]').waitFor();
+    const ways = await checker.waysOnCommands();
+    assert.match(ways.bash, /ok-custom\.example\.org/);
+    assert.ok(!ways.bash.includes(TEST_PAT) && !ways.powershell.includes(TEST_PAT));
+    assert.deepEqual(hostsGivenSecret(requests, TEST_PAT), [], 'the secret left the browser');
+    assert.deepEqual(await fake.log(), []);
   } finally {
     await context.close();
   }
