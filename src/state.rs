@@ -2,7 +2,9 @@
 //! `assess`; components read the result and send `Action`s named as user intents.
 
 use dbx_check_core::airflow::AirflowVersion;
-use dbx_check_core::check::{diagnose_pasted_answer, CheckReport, Diagnosis, RunState, Step};
+use dbx_check_core::check::{
+    diagnose_pasted_answer, CheckReport, Diagnosis, Route, RunState, Step,
+};
 use dbx_check_core::{assess, AuthMethod, FormAssessment, FormInput, OutputTab, Secret};
 use std::rc::Rc;
 use yew::Reducible;
@@ -142,7 +144,11 @@ impl Reducible for PageState {
             }
             Action::RelayDetected(available) => {
                 next.relay_available = available;
-                return Rc::new(next);
+                input.route = if available {
+                    Route::Relay
+                } else {
+                    Route::Direct
+                };
             }
             Action::CheckProgressed { generation, report } => {
                 // An answer for inputs that have changed since is not about this form.

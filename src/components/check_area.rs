@@ -94,7 +94,7 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
             }
             <div class="check-row">
                 <button type="button" id="test-connection" {disabled} aria-describedby="check-status"
-                    onclick={start(if state.relay_available { Route::Relay } else { Route::Direct })}>
+                    onclick={start(state.input.route)}>
                     { if checking { "Checking…" } else { "Test the connection" } }
                 </button>
                 <span class="help" id="check-status">
@@ -105,6 +105,7 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
                     }) }
                 </span>
             </div>
+            { assessment.terminal.as_ref().map(|ways| ways_on(state, ways, Callback::noop())).unwrap_or_default() }
             <div aria-live="polite" role="status" id="check-live">
                 { match &state.check {
                     CheckStatus::Idle => Html::default(),

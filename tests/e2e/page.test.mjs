@@ -85,21 +85,6 @@ test('the secret stays masked on screen until revealed, and copy buttons copy th
   await context.close();
 });
 
-test('a host outside the Databricks domains needs the user to agree before a check', async () => {
-  const { context, checker } = await open();
-  await checker.workspaceUrl.fill('https://databricks.example.com');
-  await checker.secret.fill(PAT);
-  const button = checker.page.locator('#test-connection');
-  assert.ok(await button.isDisabled());
-  await checker.page.locator('#confirm-host-button').click();
-  assert.ok(await button.isEnabled());
-  // A different host asks again.
-  await checker.workspaceUrl.fill('https://other.example.com');
-  assert.ok(await button.isDisabled());
-  assert.equal(await checker.page.locator('#confirm-host').count(), 1);
-  await context.close();
-});
-
 test('the whole flow works with the keyboard alone', async () => {
   const { context, checker } = await open();
   const page = checker.page;

@@ -61,6 +61,9 @@ before(async () => {
       '--dist', dist, '--port', '0', '--quiet',
       '--extra-root-cert', certFile,
       '--resolve', `*.cloud.databricks.com=127.0.0.1:${fakePort}`,
+      // A team's custom workspace domain, allowed by name.
+      '--allow-host', 'ok-custom.example.org',
+      '--resolve', `ok-custom.example.org=127.0.0.1:${fakePort}`,
     ],
     /^dbx-check relay on (http:\/\/127\.0\.0\.1:\d+)/,
   );
@@ -129,5 +132,28 @@ test('the page served by the relay completes a check through it, for a workspace
   assert.equal(await verdict.getAttribute('data-verdict'), 'ok');
   // Through the relay, every request stays on the page's own origin.
   assert.deepEqual([...new Set(sent)], [new URL(relayUrl).host]);
+  await context.close();
+});
+
+test('through the relay, a custom domain is checked only after the user agrees', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const checker = new CheckerPage(page, relayUrl + '/');
+  await checker.open();
+  await checker.workspaceUrl.fill('https://ok-custom.example.org');
+  await checker.secret.fill(TEST_PAT);
+  const button = page.locator('#test-connection');
+  await page.locator('#confirm-host').waitFor();
+  assert.ok(await button.isDisabled());
+  await page.locator('#confirm-host-button').click();
+  assert.ok(await button.isEnabled());
+  await button.click();
+  const verdict = page.locator('#check-live [data-verdict]');
+  await verdict.waitFor({ timeout: 15_000 });
+  assert.equal(await verdict.getAttribute('data-verdict'), 'ok');
+  // Another host asks again.
+  await checker.workspaceUrl.fill('https://other.example.org');
+  await page.locator('#confirm-host').waitFor();
+  assert.ok(await button.isDisabled());
   await context.close();
 });

@@ -4,7 +4,9 @@
 //! decides whether a live check may start, so the page's components decide nothing.
 
 use crate::airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
-use crate::check::{plan_check, CheckPlan};
+use crate::check::{
+    airflow_cli_route, plan_check, terminal_route, CheckPlan, Route, Shell, WaysOn,
+};
 use crate::credential::{
     analyse_credential, browser_check, fields_needed, BrowserReach, ConnectionField,
     CredentialAnalysis, CredentialExtra, CredentialInput, Need,
@@ -31,6 +33,8 @@ pub struct FormInput {
     pub airflow: AirflowVersion,
     /// Unix seconds, to tell whether a pasted JWT has expired.
     pub now_unix: i64,
+    /// How the page sends the check: `Relay` once it found its relay.
+    pub route: Route,
 }
 
 impl Default for FormInput {
@@ -47,6 +51,7 @@ impl Default for FormInput {
             conn_id: "databricks_default".into(),
             airflow: AirflowVersion::V3,
             now_unix: 0,
+            route: Route::Direct,
         }
     }
 }
@@ -63,6 +68,10 @@ pub enum NotReady {
     CredentialUnusable,
     /// The method cannot be checked from a browser at all (Azure sign-in).
     BrowserCannotCheck { reason: &'static str },
+    /// A host outside the Databricks zones, and no relay: the page's Content Security
+    /// Policy (scripts/csp.mjs) lets the browser call only those zones, so a secret
+    /// cannot go anywhere else by mistake. The terminal route still gets a verdict.
+    OutsideZones { host: String },
 }
 
 impl NotReady {
@@ -77,6 +86,11 @@ impl NotReady {
                 "Fill in the credential, and fix what is marked as an error under it.".into()
             }
             NotReady::BrowserCannotCheck { reason } => (*reason).into(),
+            NotReady::OutsideZones { host } => format!(
+                "{host} is outside the Databricks domains, and this page calls only those \
+                 from your browser. Run the commands below in a terminal, or use a dbx-check \
+                 relay started with --allow-host {host}."
+            ),
         }
     }
 }
@@ -156,8 +170,11 @@ pub struct FormAssessment {
     pub plan: Option<CheckPlan>,
     /// `Ok` when the live check may start.
     pub readiness: Result<(), NotReady>,
-    /// The host is outside the Databricks DNS zones: ask before sending a secret there.
+    /// The host is outside the Databricks DNS zones and the relay would forward to it:
+    /// ask before sending a secret there.
     pub needs_confirmation: bool,
+    /// The same requests for a terminal, when the browser will not send them itself.
+    pub terminal: Option<WaysOn>,
     pub outputs: Vec<Output>,
 }
 
@@ -191,7 +208,17 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         .as_deref()
         .map(|h| plan_check(h, input.method, &input.login, &input.secret));
     let readiness = readiness(input, &host, &credential);
-    let needs_confirmation = host.is_usable() && host.kind == HostKind::UnknownDomain;
+    let outside_zones = host.is_usable() && host.kind == HostKind::UnknownDomain;
+    let needs_confirmation = outside_zones && input.route == Route::Relay;
+    let terminal = match (&readiness, &plan) {
+        (Err(NotReady::OutsideZones { .. }), Some(plan)) => Some(WaysOn {
+            relay: false,
+            bash: terminal_route(plan, Shell::Bash),
+            powershell: terminal_route(plan, Shell::PowerShell),
+            airflow_cli: airflow_cli_route(&input.conn_id),
+        }),
+        _ => None,
+    };
     let outputs = outputs(&input.conn_id, &airflow, &masked, input.secret.is_empty());
     FormAssessment {
         host,
@@ -200,6 +227,7 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         plan,
         readiness,
         needs_confirmation,
+        terminal,
         outputs,
     }
 }
@@ -243,6 +271,11 @@ fn readiness(
     }
     if input.secret.is_empty() || !credential.usable() {
         return Err(NotReady::CredentialUnusable);
+    }
+    if host.kind == HostKind::UnknownDomain && input.route == Route::Direct {
+        return Err(NotReady::OutsideZones {
+            host: host.hostname.clone().unwrap_or_default(),
+        });
     }
     Ok(())
 }
@@ -521,22 +554,37 @@ mod tests {
     }
 
     #[test]
-    fn a_domain_outside_the_zones_needs_confirmation() {
-        let a = assess(&form(
-            "https://databricks.example.com",
-            AuthMethod::Pat,
-            "",
-            PAT,
-        ));
+    fn a_domain_outside_the_zones_gets_the_terminal_route_or_a_confirmation_with_the_relay() {
+        let mut f = form("https://databricks.example.com", AuthMethod::Pat, "", PAT);
+        let a = assess(&f);
         assert!(a.host.is_usable(), "{:?}", a.host.findings);
+        assert!(
+            matches!(&a.readiness, Err(NotReady::OutsideZones { host }) if host == "databricks.example.com"),
+            "{:?}",
+            a.readiness
+        );
+        assert!(!a.needs_confirmation);
+        let ways = a.terminal.expect("the terminal route");
+        assert!(ways
+            .bash
+            .commands
+            .iter()
+            .any(|c| c.command.contains("databricks.example.com")));
+        assert!(!format!("{ways:?}").contains(PAT));
+
+        f.route = Route::Relay;
+        let a = assess(&f);
+        assert_eq!(a.readiness, Ok(()));
         assert!(a.needs_confirmation);
+        assert!(a.terminal.is_none());
+
         let a = assess(&form(
             "https://adb-1.2.azuredatabricks.net",
             AuthMethod::Pat,
             "",
             PAT,
         ));
-        assert!(!a.needs_confirmation);
+        assert!(!a.needs_confirmation && a.terminal.is_none());
     }
 
     #[test]

@@ -195,6 +195,9 @@ fn make_certificate(
 ) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>, String), rcgen::Error> {
     let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
     names.extend(DATABRICKS_ZONES.iter().map(|z| format!("*.{z}")));
+    // A team's own workspace domain, for tests of hosts outside the zones (example.org is
+    // reserved for examples, RFC 2606).
+    names.push("*.example.org".into());
     let rcgen::CertifiedKey { cert, key_pair } = rcgen::generate_simple_self_signed(names)?;
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pair.serialize_der()));
     Ok((cert.der().clone(), key, cert.pem()))

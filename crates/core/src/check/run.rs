@@ -150,10 +150,6 @@ pub enum RunProblem {
     NoAccessToken { step: Step },
     /// The page's relay refused to forward the request, with its own reason and fix.
     RelayRefused(crate::relay::RelayRefused),
-    /// A host outside the Databricks DNS zones, checked straight from the browser: the
-    /// page's Content Security Policy lets it call only those zones (scripts/csp.mjs), so
-    /// the browser would refuse the call and it would read as "unreachable".
-    OutsideDatabricksZones { host: String },
 }
 
 impl Diagnostic for RunProblem {
@@ -163,7 +159,6 @@ impl Diagnostic for RunProblem {
             RunProblem::HeaderNotSendable { .. } => "check_header_not_sendable",
             RunProblem::NoAccessToken { .. } => "check_no_access_token",
             RunProblem::RelayRefused(_) => "check_relay_refused",
-            RunProblem::OutsideDatabricksZones { .. } => "check_host_outside_zones",
         }
     }
 
@@ -193,11 +188,6 @@ impl Diagnostic for RunProblem {
                 "This page's relay refused to forward the check ({}): {}",
                 r.code, r.message
             ),
-            RunProblem::OutsideDatabricksZones { host } => format!(
-                "{host} is outside the Databricks domains, and this page may call only \
-                 those from your browser (so that a credential cannot be sent anywhere else \
-                 by mistake). Nothing was sent."
-            ),
         }
     }
 
@@ -216,10 +206,6 @@ impl Diagnostic for RunProblem {
             RunProblem::RelayRefused(r) if !r.fix.is_empty() => r.fix.clone(),
             RunProblem::RelayRefused(_) => "Run the check from a terminal with the \
                  commands below instead."
-                .to_owned(),
-            RunProblem::OutsideDatabricksZones { .. } => "Run the same requests from a \
-                 terminal with the commands below, or use a dbx-check relay started with \
-                 --allow-host for this domain."
                 .to_owned(),
         }
     }
@@ -349,19 +335,6 @@ impl CheckRun {
             },
             problem: None,
         };
-        // Only a well-formed web address can be outside the zones; a malformed one is
-        // reported by `settle` as unusable.
-        let hostname = url::Url::parse(&run.plan.host)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "https" | "http"))
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .filter(|h| !h.is_empty());
-        if let (Some(hostname), RunState::Checking, Route::Direct) = (hostname, run.state, route) {
-            if crate::host::databricks_zone(&hostname).is_none() {
-                run.problem = Some(RunProblem::OutsideDatabricksZones { host: hostname });
-                run.state = RunState::NotInBrowser;
-            }
-        }
         if run.state == RunState::Checking {
             run.settle();
         }

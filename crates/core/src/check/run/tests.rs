@@ -877,31 +877,3 @@ fn through_the_relay_its_refusals_and_upstream_failures_are_read_as_the_relays()
         Some(Verdict::Unreachable)
     );
 }
-
-#[test]
-fn a_host_outside_the_zones_is_not_called_from_the_browser_but_gets_the_terminal_route() {
-    let custom = "https://databricks.example.com";
-    let run = CheckRun::start(
-        plan(AuthMethod::Pat, custom),
-        "databricks_default",
-        Route::Direct,
-    );
-    assert_eq!(run.next_request(), None);
-    let report = run.report();
-    assert_eq!(report.state, RunState::NotInBrowser);
-    assert_eq!(
-        report.problem.map(|p| p.code),
-        Some("check_host_outside_zones")
-    );
-    let ways = report.ways_on.expect("the terminal route");
-    assert!(ways.bash.commands[0]
-        .command
-        .contains("databricks.example.com"));
-    // Through a relay (which decides with its own --allow-host list) the check runs.
-    let run = CheckRun::start(
-        plan(AuthMethod::Pat, custom),
-        "databricks_default",
-        Route::Relay,
-    );
-    assert!(run.next_request().is_some());
-}
