@@ -234,6 +234,11 @@ test('editing the workspace during a check stops it at once, and no stale verdic
   await checker.fillForm(form);
   await checker.testConnection();
   await checker.checking.waitFor({ timeout: 2_000 });
+  // Edit only once the request is at the workspace (slow- holds it for 12 s), so the
+  // abort is of a request in flight, not of one still in its CORS preflight.
+  for (let i = 0; i < 40 && !asked(await fake.log()).includes(SPARK_VERSIONS); i++) {
+    await checker.page.waitForTimeout(50);
+  }
   const edited = Date.now();
   await checker.typeWorkspace('https://ok-after-edit.cloud.databricks.com');
   await checker.checking.waitFor({ state: 'detached', timeout: 1_000 });
