@@ -1,5 +1,5 @@
 use crate::state::PageState;
-use dbx_check_core::check::browser_added_headers;
+use dbx_check_core::check::{browser_added_headers, Route};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,6 +28,11 @@ pub fn PlanPanel(props: &PlanPanelProps) -> Html {
                     <pre>{ r.to_string() }</pre>
                 </div>
             }) }
+            if props.state.input.route == Route::Relay {
+                <p class="help" id="via-relay">
+                    { format!("Sent through this page's own relay (/relay/{}/…), which makes the same requests from its server and forwards only these.", plan.host.trim_start_matches("https://")) }
+                </p>
+            }
             <p class="help">
                 { "Your browser adds: " }
                 { browser_added_headers().iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ") }
