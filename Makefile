@@ -4,7 +4,7 @@ SHELL := bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: run test build size tools-build tools-test clean
+.PHONY: run test build size bench tools-build tools-test clean
 
 ## run: build the release page and serve it on http://127.0.0.1:8080 until stopped, with the
 ## same-origin relay (crates/relay) so the live check works for workspaces that refuse browsers
@@ -24,6 +24,12 @@ build: tools-build
 size: build
 	node scripts/size.mjs dist
 
+## bench: one table of figures beside their references: bytes over the wire and time to
+## interactive (the floor: bench/floor, a minimal Yew page), analysis time per keystroke
+## (in Chromium and natively), time to a verdict (the page's check and `airflow connections test`)
+bench: tools-test build
+	scripts/bench.sh
+
 tools-build:
 	scripts/tools.sh build
 
@@ -32,4 +38,4 @@ tools-test:
 
 clean:
 	cargo clean
-	rm -rf dist artifacts
+	rm -rf dist artifacts bench/floor/dist

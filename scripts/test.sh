@@ -59,7 +59,8 @@ run fetch no_counts cargo fetch --locked
 run fmt no_counts cargo fmt --all --check
 run clippy no_counts cargo clippy --workspace --all-targets --locked -- -D warnings
 run clippy-wasm no_counts cargo clippy -p dbx-check-web --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
-run native-tests cargo_counts cargo test --workspace --exclude dbx-check-web --locked
+# The bench floor (bench/floor) is a page to measure, with no tests of its own.
+run native-tests cargo_counts cargo test --workspace --exclude dbx-check-web --exclude dbx-check-floor --locked
 run browser-tests cargo_counts cargo test -p dbx-check-web --locked --target wasm32-unknown-unknown
 run release-build no_counts trunk build --release
 # The end-to-end tests start the fake Databricks server from target/debug.
