@@ -219,7 +219,15 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         }),
         _ => None,
     };
-    let outputs = outputs(&input.conn_id, &airflow, &masked, input.secret.is_empty());
+    let mut outputs = outputs(&input.conn_id, &airflow, &masked, input.secret.is_empty());
+    // A credential with an error (a cut-off token, a token's ID, a stray space) would be
+    // pasted into Airflow as it is: give no value to copy until it is fixed.
+    if !credential.usable() {
+        for o in outputs.iter_mut().filter(|o| o.key != "requirements") {
+            o.text = None;
+            o.shown = None;
+        }
+    }
     FormAssessment {
         host,
         credential,
@@ -601,6 +609,20 @@ mod tests {
         typed.http_path = "/sql/1.0/warehouses/fff".into();
         let a = assess(&typed);
         assert!(a.airflow.fields.unwrap().extra.contains("warehouses/fff"));
+    }
+
+    #[test]
+    fn a_credential_with_an_error_gives_nothing_to_copy() {
+        let a = assess(&form(
+            "https://adb-1.2.azuredatabricks.net",
+            AuthMethod::Pat,
+            "",
+            &format!("{PAT} "),
+        ));
+        assert!(!a.credential.usable());
+        for o in &a.outputs {
+            assert_eq!(o.text.is_some(), o.key == "requirements", "{}", o.key);
+        }
     }
 
     #[test]
