@@ -158,8 +158,8 @@ pub fn time_case(case: &Case, now_ms: &dyn Fn() -> f64, bounds: &Bounds) -> Timi
 }
 
 /// `bytes` of printable ASCII, spaces, punctuation and some multi-byte characters from a
-/// fixed-seed generator (as in bench_host.rs), so every run measures the same text.
-fn garbage(bytes: usize) -> String {
+/// fixed-seed generator, so every run measures the same text.
+pub fn garbage(bytes: usize) -> String {
     const EXTRA: [char; 6] = ['é', '€', 'а', '𝔡', '\u{200B}', '\n'];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut out = String::with_capacity(bytes + 4);

@@ -3,6 +3,12 @@
 //!
 //! `cargo run --release -p dbx-check-core --example bench_host`
 
+// Shares its fixed-seed garbage generator with `make bench` (only that part is used here).
+#[allow(dead_code)]
+#[path = "../../../bench/analysis_cases.rs"]
+mod analysis_cases;
+
+use analysis_cases::garbage;
 use dbx_check_core::analyse_host;
 use std::hint::black_box;
 use std::time::Instant;
@@ -17,30 +23,6 @@ fn time_per_call(input: &str, rounds: u32) -> f64 {
         black_box(analyse_host(black_box(input)));
     }
     start.elapsed().as_secs_f64() * 1e6 / f64::from(rounds)
-}
-
-/// 4096 bytes of printable ASCII, spaces, punctuation and some multi-byte characters from a
-/// fixed-seed generator, so every run measures the same text.
-fn garbage(bytes: usize) -> String {
-    const EXTRA: [char; 6] = ['é', '€', 'а', '𝔡', '\u{200B}', '\n'];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut out = String::with_capacity(bytes + 4);
-    while out.len() < bytes {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let pick = (state >> 33) as u32;
-        let c = if pick % 10 == 0 {
-            EXTRA[(pick / 10) as usize % EXTRA.len()]
-        } else {
-            char::from_u32(0x20 + pick % 0x5F).unwrap_or('x')
-        };
-        if out.len() + c.len_utf8() > bytes {
-            break;
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn main() {
