@@ -14,6 +14,14 @@ pub struct OutputTabsProps {
 pub fn OutputTabs(props: &OutputTabsProps) -> Html {
     let state = &props.state;
     let outputs = &state.assessment.outputs;
+    // Problems stay in view; the notes (traps worth knowing) fold away.
+    let (notes, pressing): (Vec<_>, Vec<_>) = state
+        .assessment
+        .airflow
+        .findings
+        .iter()
+        .cloned()
+        .partition(|f| f.severity == dbx_check_core::Severity::Info);
     let tab_button = |tab: OutputTab| {
         let selected = state.tab == tab;
         let onclick = {
@@ -76,7 +84,15 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
                     }
                 }) }
             </div>
-            <Findings id="airflow-findings" findings={ if state.touched.workspace { state.assessment.airflow.findings.clone() } else { vec![] } } />
+            if state.touched.workspace {
+                <Findings id="airflow-findings" findings={pressing.clone()} />
+                if !notes.is_empty() {
+                    <details class="notes" id="airflow-notes">
+                        <summary>{ format!("{} notes about using these values in Airflow", notes.len()) }</summary>
+                        <Findings id="airflow-notes-list" findings={notes.clone()} />
+                    </details>
+                }
+            }
         </div>
     }
 }
