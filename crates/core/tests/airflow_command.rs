@@ -1,25 +1,10 @@
 //! `dbx-check airflow` as scripts and the Airflow round trip use it: JSON in on stdin, one
 //! JSON object out, and no secret echoed when the input is wrong.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
 fn run(stdin: &str) -> (i32, serde_json::Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dbx-check"))
-        .arg("airflow")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap();
-    (out.status.code().unwrap_or(-1), json)
+    support::code_and_json(&support::dbx_check(&["airflow"], stdin))
 }
 
 #[test]

@@ -1,12 +1,9 @@
 //! `dbx-check host <TEXT>` prints the analysis as one JSON object (DESIGN.md contract).
 
-use std::process::Command;
+mod support;
 
 fn run_host(text: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_dbx-check"))
-        .args(["host", text])
-        .output()
-        .expect("dbx-check runs");
+    let out = support::dbx_check(&["host", text], "");
     assert!(out.status.success(), "{out:?}");
     serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
 }

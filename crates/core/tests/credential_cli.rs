@@ -1,27 +1,12 @@
 //! `dbx-check credential` as scripts run it: the secret goes in on stdin, the JSON of the
 //! DESIGN.md contract comes out, and no argument can carry the secret.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::process::Output;
+use support::dbx_check as run;
 
 const PAT: &str = "dapi0123456789abcdef0123456789abcdef";
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dbx-check"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the built dbx-check starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin takes the secret");
-    child.wait_with_output().expect("dbx-check finishes")
-}
 
 fn json(output: &Output) -> serde_json::Value {
     assert!(

@@ -1,24 +1,9 @@
 //! `dbx-check diagnose` as scripts call it: JSON in on stdin, one JSON object out.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
 fn run(stdin: &str) -> (i32, serde_json::Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dbx-check"))
-        .arg("diagnose")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("dbx-check runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let json = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
-    (out.status.code().unwrap_or(-1), json)
+    support::code_and_json(&support::dbx_check(&["diagnose"], stdin))
 }
 
 #[test]
