@@ -69,23 +69,6 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-/// The DNS zones of Databricks workspaces and account consoles (facts §1), each as a
-/// one-label wildcard in the certificate.
-pub const DATABRICKS_ZONES: [&str; 12] = [
-    "dev.databricks.com",
-    "staging.cloud.databricks.com",
-    "cloud.databricks.us",
-    "cloud.databricks.com",
-    "dev.azuredatabricks.net",
-    "staging.azuredatabricks.net",
-    "azuredatabricks.net",
-    "databricks.azure.us",
-    "databricks.azure.cn",
-    "dev.gcp.databricks.com",
-    "staging.gcp.databricks.com",
-    "gcp.databricks.com",
-];
-
 /// Request bodies read at most (the token form is 44 bytes).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Connections served at once; more are closed at accept.
@@ -194,7 +177,12 @@ pub async fn start(config: Config) -> io::Result<FakeDatabricks> {
 fn make_certificate(
 ) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>, String), rcgen::Error> {
     let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
-    names.extend(DATABRICKS_ZONES.iter().map(|z| format!("*.{z}")));
+    // Every Databricks DNS zone, as a one-label wildcard.
+    names.extend(
+        dbx_check_core::host::ZONES
+            .iter()
+            .map(|z| format!("*{}", z.suffix)),
+    );
     // A team's own workspace domain, for tests of hosts outside the zones (example.org is
     // reserved for examples, RFC 2606).
     names.push("*.example.org".into());
