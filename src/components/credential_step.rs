@@ -1,5 +1,5 @@
 use super::findings::Findings;
-use super::input_value;
+use super::{input_value, select_value};
 use crate::state::{Action, PageState};
 use dbx_check_core::credential::{ConnectionField, FieldNeed, Need};
 use dbx_check_core::AuthMethod;
@@ -18,11 +18,7 @@ pub fn CredentialStep(props: &CredentialStepProps) -> Html {
     let onchange = {
         let state = state.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target_dyn_into::<web_sys::HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
-            if let Ok(method) = value.parse::<AuthMethod>() {
+            if let Ok(method) = select_value(&e).parse::<AuthMethod>() {
                 state.dispatch(Action::MethodChosen(method));
             }
         })

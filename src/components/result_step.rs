@@ -1,7 +1,7 @@
 use super::check_area::CheckArea;
-use super::input_value;
 use super::output_tabs::OutputTabs;
 use super::plan_panel::PlanPanel;
+use super::{input_value, select_value};
 use crate::state::{Action, PageState};
 use dbx_check_core::airflow::AirflowVersion;
 use yew::prelude::*;
@@ -26,11 +26,7 @@ pub fn ResultStep(props: &ResultStepProps) -> Html {
     let on_version = {
         let state = state.clone();
         Callback::from(move |e: Event| {
-            let value = e
-                .target_dyn_into::<web_sys::HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
-            let version = if value == "2" {
+            let version = if select_value(&e) == "2" {
                 AirflowVersion::V2
             } else {
                 AirflowVersion::V3
