@@ -314,7 +314,8 @@ pub enum HostProblem {
     /// character), so there is no host name to show.
     InvalidDomainName,
     NonAsciiHost {
-        punycode: String,
+        /// The name as DNS spells it, when it was typed that way (`xn--…` labels).
+        punycode: Option<String>,
         characters: Vec<char>,
     },
     HostTextMapped {
@@ -556,12 +557,19 @@ impl Diagnostic for HostProblem {
                 } else {
                     format!(" ({})", shown.join(", "))
                 };
-                format!(
-                    "The host name contains characters that are not plain ASCII{which}. \
-                     Spelt the way DNS sees it, it is {}, which is not a Databricks workspace: \
-                     a look-alike letter can send your token to someone else's server.",
-                    shorten(punycode, 80)
-                )
+                match punycode {
+                    Some(punycode) => format!(
+                        "The host name {} is written in punycode, the way DNS spells letters \
+                         that are not plain ASCII{which}. No Databricks workspace has such a \
+                         name: a look-alike letter can send your token to someone else's server.",
+                        shorten(punycode, 80)
+                    ),
+                    None => format!(
+                        "The host name contains characters that are not plain ASCII{which}. \
+                         No Databricks workspace has such a name: a look-alike letter can send \
+                         your token to someone else's server."
+                    ),
+                }
             }
             HostProblem::HostTextMapped { hostname } => format!(
                 "The host name was written with unusual characters (full-width letters or \
@@ -854,6 +862,8 @@ struct Analysis {
     workspace_id: Option<String>,
     kind: Option<HostKind>,
     http_path: Option<String>,
+    /// The host held non-ASCII letters, replaced by ASCII ones to read the rest.
+    non_ascii_host: bool,
 }
 
 impl Analysis {
@@ -909,7 +919,25 @@ impl Analysis {
             });
             return;
         }
-        let url = match Url::parse(&url_text) {
+        // `url` runs without Unicode tables here (idna_adapter 1.0 in Cargo.lock, for the
+        // page's size), so it refuses every non-ASCII host where full IDNA would map or
+        // encode it. Full-width letters from an input method are folded to ASCII as IDNA
+        // does; other non-ASCII letters are look-alikes, reported as such, with the domain
+        // around them still read (each one stood in for by an ASCII letter).
+        let url_text = fold_full_width(&url_text);
+        let parsed = match Url::parse(&url_text) {
+            Err(url::ParseError::IdnaError) if !url_text.is_ascii() => {
+                let masked: String = url_text
+                    .chars()
+                    .map(|c| if c.is_ascii() { c } else { 'x' })
+                    .collect();
+                let masked = Url::parse(&masked);
+                self.non_ascii_host = masked.is_ok();
+                masked.map_err(|_| url::ParseError::IdnaError)
+            }
+            other => other,
+        };
+        let url = match parsed {
             Ok(url) => url,
             Err(e) => {
                 // With a credential in the paste, that finding explains why no URL reads.
@@ -1038,10 +1066,11 @@ impl Analysis {
             });
             return;
         }
-        if hostname.split('.').any(|l| l.starts_with("xn--")) {
+        let punycode = hostname.split('.').any(|l| l.starts_with("xn--"));
+        if punycode || self.non_ascii_host {
             let characters = non_ascii_chars(&paste.text, 5);
             self.problems.push(HostProblem::NonAsciiHost {
-                punycode: hostname.clone(),
+                punycode: punycode.then(|| hostname.clone()),
                 characters,
             });
         } else if !paste.text.to_ascii_lowercase().contains(&hostname) {
@@ -1252,7 +1281,8 @@ impl Analysis {
             return;
         }
         self.kind = Some(HostKind::UnknownDomain);
-        if let Some(suggestion) = near_miss(hostname) {
+        // A look-alike letter stood in for by 'x' is no typo to suggest a fix for.
+        if let Some(suggestion) = near_miss(hostname).filter(|_| !self.non_ascii_host) {
             self.problems.push(HostProblem::NearMiss {
                 hostname: hostname.to_owned(),
                 suggestion,
@@ -1281,6 +1311,7 @@ impl Analysis {
             workspace_id,
             kind,
             http_path,
+            non_ascii_host: _,
         } = self;
         let holds_secret = |text: &str| secrets.iter().any(|s| is_in(s, text));
         let hostname = hostname.filter(|h| !holds_secret(h));
@@ -2057,6 +2088,19 @@ fn looks_like_placeholder(text: &str) -> bool {
     authority
         .bytes()
         .any(|b| matches!(b, b'<' | b'>' | b'{' | b'}'))
+}
+
+/// Full-width forms (U+FF01..U+FF5E) and ideographic full stops, as an East Asian input
+/// method types them, folded to the ASCII that IDNA's mapping gives them. Hand-written
+/// because it is the one part of IDNA's tables that real pastes need.
+fn fold_full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{3002}' | '\u{FF61}' => '.',
+            _ => c,
+        })
+        .collect()
 }
 
 fn non_ascii_chars(text: &str, at_most: usize) -> Vec<char> {
