@@ -581,7 +581,7 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
 
     findings.extend(problems.iter().map(Diagnostic::to_finding));
     // Errors first, then warnings, then notes; stable within each.
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    crate::finding::errors_first(&mut findings);
     values.findings = findings;
     values
 }

@@ -52,6 +52,22 @@ pub trait Diagnostic {
     }
 }
 
+/// Orders findings errors first, keeping the order of equals. One function for every
+/// analysis, so the page carries one copy of the sort.
+pub fn errors_first(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+}
+
+/// The project's own English label with its first letter upper-cased (ASCII only, which
+/// keeps Unicode's case tables out of the page).
+pub(crate) fn capitalise(text: &str) -> String {
+    let mut text = text.to_owned();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
+}
+
 /// True when none of the findings is an error.
 pub fn usable(findings: &[Finding]) -> bool {
     findings.iter().all(|f| f.severity != Severity::Error)

@@ -1332,7 +1332,7 @@ impl Analysis {
                 f
             })
             .collect();
-        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        crate::finding::errors_first(&mut findings);
         // A cluster's HTTP path names its workspace: `/sql/protocolv1/o/<workspace-id>/...`.
         let workspace_id = workspace_id.or_else(|| {
             http_path

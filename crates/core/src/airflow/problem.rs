@@ -221,16 +221,16 @@ impl Diagnostic for AirflowProblem {
             LoginSelectsFederation => "This Login is a keyword to recent Airflow Databricks providers (7.23 reads it): federated_aws or federated_k8s switches to token federation instead of user name and password.".into(),
             CredentialNotSendable { field, reason: NotSendable::NotLatin1 } => format!(
                 "{} has characters outside latin-1 (such as €). Airflow stores it, but cannot send it in an HTTP header: every request fails before it leaves Airflow.",
-                capitalise(field.label())
+                crate::finding::capitalise(field.label())
             ),
             CredentialNotSendable { field, reason: NotSendable::LineBreakInHeader } => format!(
                 "{} contains a line break. Airflow stores it, but cannot send it in an HTTP header: every request fails before it leaves Airflow.",
-                capitalise(field.label())
+                crate::finding::capitalise(field.label())
             ),
             NulCharacter => "The input contains a NUL character, which no Airflow form can carry (a shell argument, an environment variable or a database field), so no values are given.".into(),
             LineBreakNotTypeable { field } => format!(
                 "{} contains a line break, and the boxes of Airflow's connection form hold one line: the values for the form are not given.",
-                capitalise(field.label())
+                crate::finding::capitalise(field.label())
             ),
             ConnIdNotShellName { var } => format!(
                 "The variable name {var} contains a character a shell cannot use in a name ('-', '.' or a non-ASCII letter): `export` refuses it, so no export line is given."
@@ -289,13 +289,5 @@ impl Diagnostic for AirflowProblem {
             ProviderPinned { airflow: AirflowVersion::V3 } => "Put this line in requirements.txt (Astro) or your image's pip install.".into(),
             AzureIdentityExtra => "Install the provider with [azure-identity], as the requirements line does.".into(),
         }
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

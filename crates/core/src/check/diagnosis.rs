@@ -806,7 +806,7 @@ impl<'a> Answer<'a> {
             parts.push(&self.head_text);
         }
         parts.extend(self.headers.get("x-databricks-reason-phrase"));
-        parts.join(" ").to_lowercase()
+        parts.join(" ").to_ascii_lowercase()
     }
 
     /// The server's own message, sanitised, for explanations.
@@ -863,7 +863,7 @@ impl<'a> Answer<'a> {
             .and_then(from_url)
             .or_else(|| self.location().as_ref().and_then(from_url))
             .or_else(|| {
-                let lower = self.head_text.to_lowercase();
+                let lower = self.head_text.to_ascii_lowercase();
                 let at = lower.find(SIGN)?;
                 Some(lower.get(at..)?.chars().take(80).collect())
             })?;
@@ -939,7 +939,7 @@ fn classify_answer(answer: &Answer<'_>, outcome: &RawOutcome) -> Cause {
             }
             let title = html_title(&answer.head_text)
                 .unwrap_or_default()
-                .to_lowercase();
+                .to_ascii_lowercase();
             let login_path = answer
                 .final_url
                 .as_ref()
@@ -1157,9 +1157,8 @@ pub fn retry_delay_seconds(outcome: &RawOutcome) -> Option<u64> {
 
 /// The word following `marker` (matched without regard to case), trimmed of punctuation.
 fn word_after(text: &str, marker: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    // Lower-casing can change byte lengths outside ASCII; only use the index on the
-    // lower-cased text itself.
+    let lower = text.to_ascii_lowercase();
+    // ASCII lower-casing keeps every byte in place, so the index fits either text.
     let at = lower.find(marker)? + marker.len();
     let rest = lower.get(at..)?;
     let word: String = rest

@@ -153,21 +153,13 @@ fn read_secret_line(shell: Shell, var: &str, what: &str) -> String {
     match shell {
         Shell::Bash => format!(
             "printf '%s: ' {}; read -rs {var}; echo; export {var}",
-            bash_quote(&capitalise(what))
+            bash_quote(&crate::finding::capitalise(what))
         ),
         // NetworkCredential turns the SecureString back into text in PowerShell 5.1 and 7.
         Shell::PowerShell => format!(
             "$env:{var} = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString {})).Password",
-            powershell_quote(&capitalise(what))
+            powershell_quote(&crate::finding::capitalise(what))
         ),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

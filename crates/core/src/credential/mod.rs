@@ -142,7 +142,7 @@ impl CredentialAnalysis {
 pub fn analyse_credential(input: &CredentialInput) -> CredentialAnalysis {
     let (problems, claims) = examine(input);
     let mut findings: Vec<Finding> = problems.iter().map(Diagnostic::to_finding).collect();
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    crate::finding::errors_first(&mut findings);
     CredentialAnalysis {
         method: input.method,
         findings,
