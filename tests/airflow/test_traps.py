@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from airflow_checks import SHELLS, hook_for, install_fakes
+from conftest import airflow_major
 
 HOST = "https://adb-1234567890123456.7.azuredatabricks.net"
 
@@ -110,3 +111,14 @@ def test_double_dot_ids(observe):
     except Exception:
         accepted = False
     observe("double_dot_conn_id_accepted", accepted)
+
+
+def test_non_ascii_ids(observe):
+    """conn_id_not_ascii: validate_key takes letters of any script, but Airflow 2.10's
+    connection model matches ids with re2 (ASCII-only \\w) and keeps no id, so the connection
+    cannot be saved; Airflow 3 keeps it. dbx-check refuses such ids for both."""
+    from airflow.models.connection import Connection
+
+    kept = Connection(conn_id="databricks_café", conn_type="databricks").conn_id
+    observe("non_ascii_conn_id_kept", kept)
+    assert kept == (None if airflow_major() == 2 else "databricks_café")

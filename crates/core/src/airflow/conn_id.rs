@@ -3,6 +3,9 @@
 //!
 //! Airflow's CLI and REST API (`airflow/utils/helpers.py` `validate_key(conn_id, max_length=200)`,
 //! 2.10.5 and 3.3.2) accept `^[\w.-]+$` up to 200 characters; Airflow 3 also refuses `..`.
+//! Python's `\w` takes letters of any script, but Airflow 2.10's connection model then
+//! matches the id with re2, whose `\w` is ASCII only, and stores no id at all, so
+//! `connections add` fails: ids are held to ASCII, as they are to no `..`, for both.
 //! The environment-variable backend reads `AIRFLOW_CONN_` + the id upper-cased.
 
 use crate::finding::{Diagnostic, Severity};
@@ -20,6 +23,8 @@ pub enum ConnIdProblem {
     TooLong { chars: usize },
     #[error("the connection id contains {character:?}")]
     BadCharacter { character: char },
+    #[error("the connection id contains {character:?}, which is not ASCII")]
+    NonAscii { character: char },
     #[error("the connection id contains '..'")]
     DoubleDot,
 }
@@ -30,6 +35,7 @@ impl Diagnostic for ConnIdProblem {
             ConnIdProblem::Empty => "conn_id_empty",
             ConnIdProblem::TooLong { .. } => "conn_id_too_long",
             ConnIdProblem::BadCharacter { .. } => "conn_id_bad_character",
+            ConnIdProblem::NonAscii { .. } => "conn_id_not_ascii",
             ConnIdProblem::DoubleDot => "conn_id_double_dot",
         }
     }
@@ -48,6 +54,11 @@ impl Diagnostic for ConnIdProblem {
                 "The connection id contains {}, which Airflow refuses: it accepts only letters, digits, '_', '-' and '.'.",
                 describe_char(*character)
             ),
+            ConnIdProblem::NonAscii { character } => format!(
+                "The connection id contains {}, a character outside ASCII: Airflow 2.10 cannot \
+                 save such an id (connections add fails), and no environment variable name can carry it.",
+                describe_char(*character)
+            ),
             ConnIdProblem::DoubleDot => {
                 "The connection id contains '..', which Airflow 3 refuses (it guards against path traversal).".into()
             }
@@ -60,7 +71,9 @@ impl Diagnostic for ConnIdProblem {
                 "Type a connection id, for example databricks_default (the id the Databricks operators use unless told otherwise).".into()
             }
             ConnIdProblem::TooLong { .. } => format!("Shorten the id to {CONN_ID_MAX_CHARS} characters or fewer."),
-            ConnIdProblem::BadCharacter { .. } | ConnIdProblem::DoubleDot => {
+            ConnIdProblem::BadCharacter { .. }
+            | ConnIdProblem::NonAscii { .. }
+            | ConnIdProblem::DoubleDot => {
                 "Use only letters, digits and '_' (for example databricks_prod): such an id also works as an environment variable name.".into()
             }
         }
@@ -77,10 +90,9 @@ impl ConnId {
     }
 
     /// `AIRFLOW_CONN_<ID>`: the variable the environment-variable secrets backend reads.
-    /// Python's `str.upper()` and Rust's `to_uppercase` agree on ASCII; an id with other
-    /// characters is not a usable variable name anyway (see [`ConnId::is_shell_name`]).
+    /// Ids are ASCII, where Python's `str.upper()` and `to_ascii_uppercase` agree.
     pub fn env_var(&self) -> String {
-        format!("AIRFLOW_CONN_{}", self.0.to_uppercase())
+        format!("AIRFLOW_CONN_{}", self.0.to_ascii_uppercase())
     }
 
     /// True when `export NAME=...` works: POSIX names are `[A-Za-z_][A-Za-z0-9_]*`
@@ -116,9 +128,8 @@ impl ConnId {
 /// assert_eq!(check_conn_id("a..b"), Err(ConnIdProblem::DoubleDot));
 /// ```
 ///
-/// Python's `\w` is Unicode-aware (letters and digits of any script, and `_`), which
-/// `char::is_alphanumeric` matches closely enough for ids people type. Python's `$` also
-/// accepts one trailing newline; we do not, since such an id cannot be typed back.
+/// Python's `$` also accepts one trailing newline; we do not, since such an id cannot be
+/// typed back.
 pub fn check_conn_id(raw: &str) -> Result<ConnId, ConnIdProblem> {
     if raw.is_empty() {
         return Err(ConnIdProblem::Empty);
@@ -129,9 +140,13 @@ pub fn check_conn_id(raw: &str) -> Result<ConnId, ConnIdProblem> {
     }
     if let Some(character) = raw
         .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
     {
-        return Err(ConnIdProblem::BadCharacter { character });
+        return Err(if character.is_ascii() {
+            ConnIdProblem::BadCharacter { character }
+        } else {
+            ConnIdProblem::NonAscii { character }
+        });
     }
     if raw.contains("..") {
         return Err(ConnIdProblem::DoubleDot);
@@ -162,7 +177,6 @@ mod tests {
             "db-prod.eu",
             "x",
             "-lead",
-            "café_1",
             &"a".repeat(200),
         ] {
             assert!(check_conn_id(id).is_ok(), "{id}");
@@ -189,6 +203,10 @@ mod tests {
             Err(ConnIdProblem::BadCharacter { character: '\n' })
         );
         assert_eq!(check_conn_id("a..b"), Err(ConnIdProblem::DoubleDot));
+        assert_eq!(
+            check_conn_id("café_1"),
+            Err(ConnIdProblem::NonAscii { character: 'é' })
+        );
         let finding = ConnIdProblem::BadCharacter { character: '\n' }.to_finding();
         assert!(
             finding.message.contains("a line break"),
@@ -207,7 +225,6 @@ mod tests {
         assert!(!dotted.is_shell_name() && dotted.is_dotenv_key());
         let dashed = check_conn_id("db-prod").unwrap();
         assert!(!dashed.is_shell_name() && !dashed.is_dotenv_key());
-        assert!(!check_conn_id("café").unwrap().is_dotenv_key());
         assert!(check_conn_id("-x").unwrap().looks_like_option());
     }
 
@@ -218,7 +235,8 @@ mod tests {
             if let Ok(id) = check_conn_id(&raw) {
                 prop_assert!(!id.as_str().is_empty() && id.as_str().chars().count() <= CONN_ID_MAX_CHARS);
                 prop_assert!(!id.as_str().contains(".."));
-                prop_assert!(id.env_var().starts_with("AIRFLOW_CONN_"));
+                prop_assert!(id.as_str().is_ascii());
+                prop_assert_eq!(id.env_var(), format!("AIRFLOW_CONN_{}", id.as_str().to_uppercase()));
             } else if let Err(problem) = check_conn_id(&raw) {
                 prop_assert!(!problem.to_finding().fix.is_empty());
             }
