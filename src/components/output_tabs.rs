@@ -14,14 +14,7 @@ pub struct OutputTabsProps {
 pub fn OutputTabs(props: &OutputTabsProps) -> Html {
     let state = &props.state;
     let outputs = &state.assessment.outputs;
-    // Problems stay in view; the notes (traps worth knowing) fold away.
-    let (notes, pressing): (Vec<_>, Vec<_>) = state
-        .assessment
-        .airflow
-        .findings
-        .iter()
-        .cloned()
-        .partition(|f| f.severity == dbx_check_core::Severity::Info);
+    let airflow = state.assessment.airflow_notes();
     let tab_button = |tab: OutputTab| {
         let selected = state.tab == tab;
         let onclick = {
@@ -85,11 +78,11 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
                 }) }
             </div>
             if state.touched.workspace {
-                <Findings id="airflow-findings" findings={pressing.clone()} />
-                if !notes.is_empty() {
+                <Findings id="airflow-findings" findings={airflow.problems} />
+                if !airflow.notes.is_empty() {
                     <details class="notes" id="airflow-notes">
-                        <summary>{ format!("{} notes about using these values in Airflow", notes.len()) }</summary>
-                        <Findings id="airflow-notes-list" findings={notes.clone()} />
+                        <summary>{ airflow.summary }</summary>
+                        <Findings id="airflow-notes-list" findings={airflow.notes} />
                     </details>
                 }
             }

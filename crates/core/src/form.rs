@@ -11,6 +11,7 @@ use crate::credential::{
     analyse_credential, browser_check, fields_needed, BrowserReach, ConnectionField,
     CredentialAnalysis, CredentialExtra, CredentialInput, Need,
 };
+use crate::finding::{Finding, Severity};
 use crate::host::{analyse_host, HostAnalysis, HostKind};
 use crate::secret::Secret;
 use crate::vocabulary::AuthMethod;
@@ -176,6 +177,35 @@ pub struct FormAssessment {
     /// The same requests for a terminal, when the browser will not send them itself.
     pub terminal: Option<WaysOn>,
     pub outputs: Vec<Output>,
+}
+
+/// The Airflow findings as the page lays them out: problems stay in view; notes (traps
+/// worth knowing, of severity Info) fold away under `summary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AirflowNotes {
+    pub problems: Vec<Finding>,
+    pub notes: Vec<Finding>,
+    pub summary: String,
+}
+
+impl FormAssessment {
+    pub fn airflow_notes(&self) -> AirflowNotes {
+        let (notes, problems): (Vec<Finding>, Vec<Finding>) = self
+            .airflow
+            .findings
+            .iter()
+            .cloned()
+            .partition(|f| f.severity == Severity::Info);
+        let summary = match notes.len() {
+            1 => "1 note about using these values in Airflow".to_owned(),
+            n => format!("{n} notes about using these values in Airflow"),
+        };
+        AirflowNotes {
+            problems,
+            notes,
+            summary,
+        }
+    }
 }
 
 /// Assess the whole form. Never panics; nothing in the result holds the secret except the
@@ -465,6 +495,37 @@ mod tests {
             secret: Secret::new(secret),
             ..FormInput::default()
         }
+    }
+
+    #[test]
+    fn airflow_notes_fold_the_info_findings_under_a_counted_summary() {
+        let a = assess(&form(
+            "https://dbc-1.cloud.databricks.com",
+            AuthMethod::Pat,
+            "",
+            PAT,
+        ));
+        let split = a.airflow_notes();
+        assert!(split.notes.iter().all(|f| f.severity == Severity::Info));
+        assert!(split.problems.iter().all(|f| f.severity != Severity::Info));
+        assert_eq!(
+            split.notes.len() + split.problems.len(),
+            a.airflow.findings.len()
+        );
+        assert!(split
+            .summary
+            .starts_with(&format!("{} notes about", split.notes.len())));
+        let one = FormAssessment {
+            airflow: AirflowValues {
+                findings: split.notes[..1].to_vec(),
+                ..a.airflow.clone()
+            },
+            ..a
+        };
+        assert_eq!(
+            one.airflow_notes().summary,
+            "1 note about using these values in Airflow"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub use credential::{
     CredentialProblem, JwtClaims, SecretShape,
 };
 pub use finding::{usable, Diagnostic, Finding, Severity};
-pub use form::{assess, FormAssessment, FormInput, NotReady, Output, OutputTab};
+pub use form::{assess, AirflowNotes, FormAssessment, FormInput, NotReady, Output, OutputTab};
 pub use host::{
     analyse_host, databricks_zone, Environment, HostAnalysis, HostKind, HostProblem, Zone,
 };
