@@ -137,21 +137,10 @@ fn answered(
     report: &CheckReport,
     via_relay: Callback<MouseEvent>,
 ) -> Html {
-    let identity = report.identity.as_ref().map(|who| {
-        let name = who
-            .display_name
-            .clone()
-            .or(who.user_name.clone())
-            .unwrap_or_default();
-        let mut line = format!("The credential belongs to {name}");
-        if let (Some(user), Some(_)) = (&who.user_name, &who.display_name) {
-            line.push_str(&format!(" ({user})"));
-        }
-        if let Some(id) = &who.workspace_id {
-            line.push_str(&format!(", in workspace {id}"));
-        }
-        html! { <p id="identity">{ line }{ "." }</p> }
-    });
+    let identity = report
+        .identity
+        .as_ref()
+        .map(|who| html! { <p id="identity">{ who.sentence() }</p> });
     let warehouses = (!report.warehouses.is_empty()).then(|| html! {
         <div id="warehouses">
             <h4>{ "SQL warehouses (for the http_path extra)" }</h4>

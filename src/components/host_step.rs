@@ -18,18 +18,10 @@ pub fn HostStep(props: &HostStepProps) -> Html {
         Callback::from(move |e: InputEvent| state.dispatch(Action::HostEdited(input_value(&e))))
     };
     let shout = state.touched.workspace && !state.input.workspace_url.trim().is_empty();
-    let summary = shout.then(|| {
-        host.host.as_ref().map(|value| {
-            let mut facts = vec![format!("Airflow Host: {value}")];
-            if let Some(cloud) = host.cloud {
-                facts.push(cloud.display_name().to_owned());
-            }
-            if let Some(id) = &host.workspace_id {
-                facts.push(format!("workspace id {id}"));
-            }
-            html! { <p class="summary" id="workspace-summary">{ facts.join(" · ") }</p> }
-        })
-    });
+    let summary = shout
+        .then(|| host.summary())
+        .flatten()
+        .map(|line| html! { <p class="summary" id="workspace-summary">{ line }</p> });
     html! {
         <section class="step" aria-labelledby="step-workspace">
             <h2 id="step-workspace">{ "1. Workspace URL" }</h2>
@@ -40,7 +32,7 @@ pub fn HostStep(props: &HostStepProps) -> Html {
                 aria-invalid={ (shout && !host.is_usable()).to_string() }
                 placeholder="https://adb-1234567890123456.7.azuredatabricks.net"
                 value={state.input.workspace_url.clone()} {oninput} />
-            { summary.flatten().unwrap_or_default() }
+            { summary.unwrap_or_default() }
             <Findings id="workspace-findings" findings={ if shout { host.findings.clone() } else { vec![] } } />
         </section>
     }

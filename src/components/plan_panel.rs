@@ -21,7 +21,7 @@ pub fn PlanPanel(props: &PlanPanelProps) -> Html {
     };
     html! {
         <details class="plan" id="what-leaves">
-            <summary>{ format!("What leaves your browser: {} request(s) to {}", plan.requests.len(), plan.host) }</summary>
+            <summary>{ plan.summary() }</summary>
             { for plan.requests.iter().map(|r| html! {
                 <div class="planned">
                     <p class="help">{ r.step.purpose() }</p>

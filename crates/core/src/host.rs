@@ -231,6 +231,20 @@ impl HostAnalysis {
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// One line of what was read, for under the field: "Airflow Host: https://… · AWS ·
+    /// workspace id 123", or `None` when there is no usable host.
+    pub fn summary(&self) -> Option<String> {
+        let host = self.host.as_ref()?;
+        let mut facts = vec![format!("Airflow Host: {host}")];
+        if let Some(cloud) = self.cloud {
+            facts.push(cloud.display_name().to_owned());
+        }
+        if let Some(id) = &self.workspace_id {
+            facts.push(format!("workspace id {id}"));
+        }
+        Some(facts.join(" · "))
+    }
 }
 
 /// The kind of credential found where a URL should be. Never holds the value.
@@ -2155,6 +2169,17 @@ mod tests {
 
     const HOSTS_TSV: &str = include_str!("../tests/data/hosts.tsv");
     const INPUTS_TSV: &str = include_str!("../tests/data/host_inputs.tsv");
+
+    #[test]
+    fn the_summary_line_says_what_was_read() {
+        let a =
+            analyse_host("https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456");
+        assert_eq!(
+            a.summary().as_deref(),
+            Some("Airflow Host: https://adb-1234567890123456.7.azuredatabricks.net · Azure · workspace id 1234567890123456")
+        );
+        assert_eq!(analyse_host("not a url at all").summary(), None);
+    }
 
     /// Data rows of a TSV file: comments and the header line skipped.
     fn rows(tsv: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {

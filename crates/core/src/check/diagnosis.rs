@@ -708,21 +708,11 @@ fn passed_explanation(details: &SuccessDetails) -> String {
             user_name,
             display_name,
             workspace_id,
-        } => {
-            let who = match (display_name, user_name) {
-                (Some(d), Some(u)) if d != u => format!("{d} ({u})"),
-                (_, Some(u)) => u.clone(),
-                (Some(d), None) => d.clone(),
-                (None, None) => "an identity whose name was not in the answer".to_owned(),
-            };
-            format!(
-                "The credential belongs to {who}{}.",
-                workspace_id
-                    .as_deref()
-                    .map(|w| format!(", in workspace {w}"))
-                    .unwrap_or_default()
-            )
-        }
+        } => belongs_to(
+            display_name.as_deref(),
+            user_name.as_deref(),
+            workspace_id.as_deref(),
+        ),
         SuccessDetails::Warehouses { warehouses } if warehouses.is_empty() => {
             "The credential can list SQL warehouses but sees none. Airflow's test does not \
              need one; SQL operators do."
@@ -1153,6 +1143,24 @@ pub fn retry_delay_seconds(outcome: &RawOutcome) -> Option<u64> {
         (Transport::Ok, Some(429 | 503)) => retry_after(&outcome.headers),
         _ => None,
     }
+}
+
+/// "The credential belongs to Ada (ada@example.com), in workspace 123."
+pub(crate) fn belongs_to(
+    display_name: Option<&str>,
+    user_name: Option<&str>,
+    workspace_id: Option<&str>,
+) -> String {
+    let who = match (display_name, user_name) {
+        (Some(d), Some(u)) if d != u => format!("{d} ({u})"),
+        (_, Some(u)) => u.to_owned(),
+        (Some(d), None) => d.to_owned(),
+        (None, None) => "an identity whose name was not in the answer".to_owned(),
+    };
+    let place = workspace_id
+        .map(|w| format!(", in workspace {w}"))
+        .unwrap_or_default();
+    format!("The credential belongs to {who}{place}.")
 }
 
 /// The word following `marker` (matched without regard to case), trimmed of punctuation.

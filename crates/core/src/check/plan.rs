@@ -349,6 +349,15 @@ impl CheckPlan {
     pub fn request(&self, step: Step) -> Option<&PlannedRequest> {
         self.requests.iter().find(|r| r.step == step)
     }
+
+    /// The heading of "What leaves your browser", counting the requests in words.
+    pub fn summary(&self) -> String {
+        let count = match self.requests.len() {
+            1 => "1 request".to_owned(),
+            n => format!("{n} requests"),
+        };
+        format!("What leaves your browser: {count} to {}", self.host)
+    }
 }
 
 /// The token request's body (shared/facts/databricks.md §3, OAuth M2M).
@@ -508,6 +517,22 @@ mod tests {
 
     const PAT: &str = "dapi0123456789abcdef0123456789abcdef";
     const HOST: &str = "https://dbc-a1b2345c-d6e7.cloud.databricks.com";
+
+    #[test]
+    fn the_summary_counts_the_requests_in_words() {
+        let mut plan = plan_check(HOST, AuthMethod::Pat, "", &Secret::new(PAT));
+        let n = plan.requests.len();
+        assert!(n > 1);
+        assert_eq!(
+            plan.summary(),
+            format!("What leaves your browser: {n} requests to {HOST}")
+        );
+        plan.requests.truncate(1);
+        assert_eq!(
+            plan.summary(),
+            format!("What leaves your browser: 1 request to {HOST}")
+        );
+    }
 
     fn steps(plan: &CheckPlan) -> Vec<Step> {
         plan.requests.iter().map(|r| r.step).collect()

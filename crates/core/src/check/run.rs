@@ -219,6 +219,17 @@ pub struct Identity {
     pub workspace_id: Option<String>,
 }
 
+impl Identity {
+    /// "The credential belongs to Ada Lovelace (ada@example.com), in workspace 123."
+    pub fn sentence(&self) -> String {
+        super::diagnosis::belongs_to(
+            self.display_name.as_deref(),
+            self.user_name.as_deref(),
+            self.workspace_id.as_deref(),
+        )
+    }
+}
+
 /// How to get a verdict when the browser could not: the relay on this page's origin,
 /// the identical requests in a terminal (answers pasted back), and Airflow's own test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -877,3 +877,25 @@ fn through_the_relay_its_refusals_and_upstream_failures_are_read_as_the_relays()
         Some(Verdict::Unreachable)
     );
 }
+
+#[test]
+fn the_identity_sentence_names_whom_it_can() {
+    let who = |display: Option<&str>, user: Option<&str>, id: Option<&str>| Identity {
+        display_name: display.map(str::to_owned),
+        user_name: user.map(str::to_owned),
+        workspace_id: id.map(str::to_owned),
+    };
+    assert_eq!(
+        who(Some("Ada Lovelace"), Some("ada@example.com"), Some("123")).sentence(),
+        "The credential belongs to Ada Lovelace (ada@example.com), in workspace 123."
+    );
+    assert_eq!(
+        who(None, Some("ada@example.com"), None).sentence(),
+        "The credential belongs to ada@example.com."
+    );
+    assert_eq!(
+        who(Some("Ada"), None, Some("9")).sentence(),
+        "The credential belongs to Ada, in workspace 9."
+    );
+    assert!(!who(None, None, None).sentence().contains("to ."));
+}
