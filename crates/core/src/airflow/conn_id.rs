@@ -71,9 +71,10 @@ impl Diagnostic for ConnIdProblem {
                 "Type a connection id, for example databricks_default (the id the Databricks operators use unless told otherwise).".into()
             }
             ConnIdProblem::TooLong { .. } => format!("Shorten the id to {CONN_ID_MAX_CHARS} characters or fewer."),
-            ConnIdProblem::BadCharacter { .. }
-            | ConnIdProblem::NonAscii { .. }
-            | ConnIdProblem::DoubleDot => {
+            ConnIdProblem::NonAscii { .. } => {
+                "Use only ASCII letters, digits and '_' (for example databricks_prod): such an id works in every Airflow and as an environment variable name.".into()
+            }
+            ConnIdProblem::BadCharacter { .. } | ConnIdProblem::DoubleDot => {
                 "Use only letters, digits and '_' (for example databricks_prod): such an id also works as an environment variable name.".into()
             }
         }

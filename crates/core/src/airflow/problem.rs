@@ -233,7 +233,7 @@ impl Diagnostic for AirflowProblem {
                 crate::finding::capitalise(field.label())
             ),
             ConnIdNotShellName { var } => format!(
-                "The variable name {var} contains a character a shell cannot use in a name ('-', '.' or a non-ASCII letter): `export` refuses it, so no export line is given."
+                "The variable name {var} contains a character a shell cannot use in a name ('-' or '.'): `export` refuses it, so no export line is given."
             ),
             ConnIdNotDotenvKey { var } => format!(
                 "The variable name {var} is not accepted as a key in a Docker Compose .env file (only letters, digits, '_' and '.'), so no .env line is given."
