@@ -2669,6 +2669,35 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// `url` has no IDNA tables here: a non-ASCII character in a host is either folded
+        /// to ASCII (full-width forms, ideographic dots) and said so, or refused.
+        #[test]
+        fn a_non_ascii_character_in_a_host_is_folded_and_said_or_refused(
+            label in "[a-zA-Z0-9-]{0,10}",
+            odd in prop::sample::select(vec![
+                '\u{430}', '\u{FF45}', '\u{FF21}', '\u{3002}', '\u{FF0E}', '\u{FF61}', '\u{E9}',
+                '\u{DF}', '\u{200B}', '\u{131}', '\u{FF5E}', '\u{FF01}', '\u{2024}',
+            ]),
+            at in 0usize..11,
+            zone in prop::sample::select(vec![".cloud.databricks.com", ".azuredatabricks.net", ".example.org"]),
+        ) {
+            let mut host: Vec<char> = label.chars().collect();
+            host.insert(at.min(host.len()), odd);
+            let input = format!("https://{}{zone}/?o=1", host.into_iter().collect::<String>());
+            let a = analyse_host(&input);
+            match &a.host {
+                Some(h) => {
+                    prop_assert!(h.is_ascii(), "{} gave {}", input, h);
+                    prop_assert!(a.findings.iter().any(|f| f.code == "host_text_mapped"), "{}: {:?}", input, a.findings);
+                }
+                None => prop_assert!(a.worst() == Some(Severity::Error), "{}: {:?}", input, a.findings),
+            }
+        }
+    }
+
     /// The fixed-point property above means little unless the generator often yields a
     /// usable host, and hosts with warnings too: check a sample.
     #[test]
