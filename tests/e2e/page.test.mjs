@@ -1,29 +1,18 @@
 // The page as people use it: prefill, theme, masking, copy, confirmation, embedding,
 // keyboard-only use, accessibility (axe-core) and narrow screens.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launchBrowser, serveRelease, screenshotPath, ROOT } from './support/browser.mjs';
+import { withReleasePage, screenshotPath, ROOT } from './support/browser.mjs';
 import { CheckerPage } from './support/checker-page.mjs';
 
 const PAT = 'dapi0123456789abcdef0123456789abcdef';
 const AZURE = 'https://adb-1234567890123456.7.azuredatabricks.net';
-let browser;
-let server;
-
-before(async () => {
-  server = await serveRelease();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = withReleasePage();
 
 async function open(query = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const checker = new CheckerPage(await context.newPage(), server.url);
+  const context = await setup.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const checker = new CheckerPage(await context.newPage(), setup.server.url);
   await checker.open(query);
   return { context, checker };
 }
@@ -142,13 +131,13 @@ test('at 360 px nothing overflows sideways', async () => {
 });
 
 test('embedded: the frame is sized from the height message and follows the docs theme', async () => {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const context = await setup.browser.newContext({ viewport: { width: 1000, height: 800 } });
   const page = await context.newPage();
   const heights = [];
   await page.exposeFunction('recordHeight', (h) => heights.push(h));
   await page.setContent(`<!doctype html><html data-theme="light"><body>
     <h1>Docs</h1>
-    <iframe data-dbx-check src="${server.url}?embed=1" title="dbx-check" allow="clipboard-write"
+    <iframe data-dbx-check src="${setup.server.url}?embed=1" title="dbx-check" allow="clipboard-write"
       style="width:100%;height:300px;border:0"></iframe>
     <script>addEventListener('message', (e) => { if (e.data?.type === 'dbx-check:height') recordHeight(e.data.height); });</script>
   </body></html>`);

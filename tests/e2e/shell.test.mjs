@@ -1,24 +1,13 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, serveRelease, screenshotPath } from './support/browser.mjs';
+import { withReleasePage, screenshotPath } from './support/browser.mjs';
 import { CheckerPage } from './support/checker-page.mjs';
 
-let browser;
-let server;
-
-before(async () => {
-  server = await serveRelease();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = withReleasePage();
 
 test('the release page renders the three steps with no console error', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const checker = new CheckerPage(await context.newPage(), server.url);
+  const context = await setup.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const checker = new CheckerPage(await context.newPage(), setup.server.url);
   await checker.open();
 
   const headings = await checker.page.locator('section.step h2').allTextContents();
@@ -34,13 +23,13 @@ test('the release page renders the three steps with no console error', async () 
 });
 
 test('the page is served as WebAssembly with the right content type', async () => {
-  const context = await browser.newContext();
+  const context = await setup.browser.newContext();
   const page = await context.newPage();
   const wasm = [];
   page.on('response', (r) => {
     if (r.url().endsWith('.wasm')) wasm.push(r.headers()['content-type']);
   });
-  await new CheckerPage(page, server.url).open();
+  await new CheckerPage(page, setup.server.url).open();
   assert.deepEqual(wasm, ['application/wasm']);
   await context.close();
 });

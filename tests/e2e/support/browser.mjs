@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serveDir } from '../../../scripts/serve.mjs';
 
@@ -36,6 +37,21 @@ export async function serveRelease() {
     throw new Error('dist/index.html is missing: run `trunk build --release` (make build) first');
   }
   return serveDir(dist);
+}
+
+/// For a test file that needs only the page: serves the release build and launches Chromium
+/// before its tests and closes both after them. Read `.browser` and `.server` in the tests.
+export function withReleasePage() {
+  const shared = {};
+  before(async () => {
+    shared.server = await serveRelease();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }
 
 export function screenshotPath(name) {
