@@ -2,6 +2,7 @@
 //! no rules of their own.
 
 mod components;
+pub mod crash;
 mod embed;
 pub mod net;
 mod state;
