@@ -140,6 +140,8 @@ pub enum RelayRefusal {
     RequestTimeout {
         seconds: u64,
     },
+    /// The body ended before its declared length, or its chunked encoding was broken.
+    IncompleteRequest,
     /// The `Host` header is not one clear name (RFC 9112 §3.2 requires a 400).
     BadHostHeader {
         problem: HostHeaderProblem,
@@ -180,7 +182,8 @@ impl RelayRefusal {
             | RelayRefusal::PathTraversal
             | RelayRefusal::EncodedSlash
             | RelayRefusal::QueryNotAllowed
-            | RelayRefusal::BadHostHeader { .. } => 400,
+            | RelayRefusal::BadHostHeader { .. }
+            | RelayRefusal::IncompleteRequest => 400,
             RelayRefusal::IpAddress { .. }
             | RelayRefusal::Localhost
             | RelayRefusal::AccountConsole { .. }
@@ -205,6 +208,10 @@ impl RelayRefusal {
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.to_finding()).unwrap_or_else(|_| "{}".to_owned())
     }
+}
+
+fn in_seconds(n: u64) -> String {
+    format!("{n} second{}", if n == 1 { "" } else { "s" })
 }
 
 const ZONE_LIST: &str = ".cloud.databricks.com, .azuredatabricks.net, .gcp.databricks.com \
@@ -234,6 +241,7 @@ impl Diagnostic for RelayRefusal {
             RelayRefusal::RequestTooLarge { .. } => "request_too_large",
             RelayRefusal::RequestTimeout { .. } => "request_timeout",
             RelayRefusal::BadHostHeader { .. } => "bad_host_header",
+            RelayRefusal::IncompleteRequest => "incomplete_request",
             RelayRefusal::RelayBusy => "relay_busy",
             RelayRefusal::RedirectToOtherHost { .. } => "redirect_to_other_host",
             RelayRefusal::TooManyRedirects => "too_many_redirects",
@@ -318,7 +326,12 @@ impl Diagnostic for RelayRefusal {
             ),
             RelayRefusal::RequestTimeout { seconds } => format!(
                 "{prefix}: the request itself (its headers and body) did not arrive within \
-                 {seconds} seconds, so the relay stopped waiting for it."
+                 {}, so the relay stopped waiting for it.",
+                in_seconds(*seconds)
+            ),
+            RelayRefusal::IncompleteRequest => format!(
+                "{prefix}: its body ended before the length it announced, or was not \
+                 readable as HTTP/1.1 sends it."
             ),
             RelayRefusal::BadHostHeader { problem } => match problem {
                 HostHeaderProblem::Repeated => format!(
@@ -361,7 +374,10 @@ impl Diagnostic for RelayRefusal {
                  answered, or the TLS certificate was not valid for it."
             ),
             RelayRefusal::UpstreamTimeout { hostname, seconds } => {
-                format!("{hostname} did not answer the relay within {seconds} seconds.")
+                format!(
+                    "{hostname} did not answer the relay within {}.",
+                    in_seconds(*seconds)
+                )
             }
             RelayRefusal::AnswerTooLarge { limit } => format!(
                 "The workspace's answer was larger than the {limit} bytes the relay passes on."
@@ -386,7 +402,7 @@ impl Diagnostic for RelayRefusal {
                 "Correct the workspace URL as the workspace field says.".to_owned()
             }
             RelayRefusal::RelayBusy => "Wait a second and run the check again.".to_owned(),
-            RelayRefusal::RequestTimeout { .. } => {
+            RelayRefusal::RequestTimeout { .. } | RelayRefusal::IncompleteRequest => {
                 "Run the check again from the page the relay serves; if it keeps happening, \
                  check the network between your browser and the relay."
                     .to_owned()

@@ -298,6 +298,8 @@ fn a_late_request_is_not_the_workspaces_timeout() {
     let late = RelayRefusal::RequestTimeout { seconds: 15 };
     assert_eq!((late.status(), late.code()), (408, "request_timeout"));
     assert!(late.message().contains("15 seconds"), "{}", late.message());
+    let one = RelayRefusal::RequestTimeout { seconds: 1 }.message();
+    assert!(one.contains("within 1 second,"), "{one}");
     // The page shows it as the relay's refusal, not as a workspace that timed out.
     let got = relayed_outcome(
         Step::OauthToken,
@@ -309,6 +311,7 @@ fn a_late_request_is_not_the_workspaces_timeout() {
     assert_eq!((got.message, got.fix), (late.message(), late.fix()));
     for refusal in [
         late,
+        RelayRefusal::IncompleteRequest,
         RelayRefusal::BadHostHeader {
             problem: HostHeaderProblem::Repeated,
         },
