@@ -130,8 +130,21 @@ pub enum RelayRefusal {
     /// A request from another site (its `Origin` or `Sec-Fetch-Site`), or through a name
     /// that is not this machine (DNS rebinding): the relay serves its own page only.
     CrossOrigin,
+    /// The body is, or says it is (`Content-Length`), over the limit; refused before
+    /// it is read.
     RequestTooLarge {
         limit: usize,
+    },
+    /// The request (head and body) did not arrive within the relay's deadline: a stalled
+    /// or very slow upload. Not the workspace's timeout ([`RelayRefusal::UpstreamTimeout`]).
+    RequestTimeout {
+        seconds: u64,
+    },
+    /// The body ended before its declared length, or its chunked encoding was broken.
+    IncompleteRequest,
+    /// The `Host` header is not one clear name (RFC 9112 §3.2 requires a 400).
+    BadHostHeader {
+        problem: HostHeaderProblem,
     },
     RelayBusy,
     /// The workspace answered with a redirect to another host; the relay goes nowhere
@@ -168,7 +181,9 @@ impl RelayRefusal {
             | RelayRefusal::HostNotAName
             | RelayRefusal::PathTraversal
             | RelayRefusal::EncodedSlash
-            | RelayRefusal::QueryNotAllowed => 400,
+            | RelayRefusal::QueryNotAllowed
+            | RelayRefusal::BadHostHeader { .. }
+            | RelayRefusal::IncompleteRequest => 400,
             RelayRefusal::IpAddress { .. }
             | RelayRefusal::Localhost
             | RelayRefusal::AccountConsole { .. }
@@ -179,6 +194,7 @@ impl RelayRefusal {
             | RelayRefusal::RedirectToOtherHost { .. }
             | RelayRefusal::ResolvesToLocalAddress { .. } => 403,
             RelayRefusal::MethodNotAllowed { .. } => 405,
+            RelayRefusal::RequestTimeout { .. } => 408,
             RelayRefusal::RequestTooLarge { .. } => 413,
             RelayRefusal::TooManyRedirects
             | RelayRefusal::UpstreamUnreachable { .. }
@@ -192,6 +208,10 @@ impl RelayRefusal {
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.to_finding()).unwrap_or_else(|_| "{}".to_owned())
     }
+}
+
+fn in_seconds(n: u64) -> String {
+    format!("{n} second{}", if n == 1 { "" } else { "s" })
 }
 
 const ZONE_LIST: &str = ".cloud.databricks.com, .azuredatabricks.net, .gcp.databricks.com \
@@ -219,6 +239,9 @@ impl Diagnostic for RelayRefusal {
             RelayRefusal::MethodNotAllowed { .. } => "method_not_allowed",
             RelayRefusal::CrossOrigin => "cross_origin",
             RelayRefusal::RequestTooLarge { .. } => "request_too_large",
+            RelayRefusal::RequestTimeout { .. } => "request_timeout",
+            RelayRefusal::BadHostHeader { .. } => "bad_host_header",
+            RelayRefusal::IncompleteRequest => "incomplete_request",
             RelayRefusal::RelayBusy => "relay_busy",
             RelayRefusal::RedirectToOtherHost { .. } => "redirect_to_other_host",
             RelayRefusal::TooManyRedirects => "too_many_redirects",
@@ -301,6 +324,31 @@ impl Diagnostic for RelayRefusal {
             RelayRefusal::RequestTooLarge { limit } => format!(
                 "{prefix}: its body is larger than the {limit} bytes any check request needs."
             ),
+            RelayRefusal::RequestTimeout { seconds } => format!(
+                "{prefix}: the request itself (its headers and body) did not arrive within \
+                 {}, so the relay stopped waiting for it.",
+                in_seconds(*seconds)
+            ),
+            RelayRefusal::IncompleteRequest => format!(
+                "{prefix}: its body ended before the length it announced, or was not \
+                 readable as HTTP/1.1 sends it."
+            ),
+            RelayRefusal::BadHostHeader { problem } => match problem {
+                HostHeaderProblem::Repeated => format!(
+                    "{prefix}: it has more than one Host header, so which server it is for is \
+                     ambiguous (HTTP/1.1 requires one)."
+                ),
+                HostHeaderProblem::Missing => format!(
+                    "{prefix}: it has no Host header, which HTTP/1.1 requires."
+                ),
+                HostHeaderProblem::Invalid => format!(
+                    "{prefix}: its Host header is empty or not a server name and port."
+                ),
+                HostHeaderProblem::DisagreesWithTarget => format!(
+                    "{prefix}: its Host header names another server than the address in its \
+                     request line."
+                ),
+            },
             RelayRefusal::RelayBusy => {
                 format!("{prefix}: it is handling as many requests as it allows at once.")
             }
@@ -326,7 +374,10 @@ impl Diagnostic for RelayRefusal {
                  answered, or the TLS certificate was not valid for it."
             ),
             RelayRefusal::UpstreamTimeout { hostname, seconds } => {
-                format!("{hostname} did not answer the relay within {seconds} seconds.")
+                format!(
+                    "{hostname} did not answer the relay within {}.",
+                    in_seconds(*seconds)
+                )
             }
             RelayRefusal::AnswerTooLarge { limit } => format!(
                 "The workspace's answer was larger than the {limit} bytes the relay passes on."
@@ -351,6 +402,16 @@ impl Diagnostic for RelayRefusal {
                 "Correct the workspace URL as the workspace field says.".to_owned()
             }
             RelayRefusal::RelayBusy => "Wait a second and run the check again.".to_owned(),
+            RelayRefusal::RequestTimeout { .. } | RelayRefusal::IncompleteRequest => {
+                "Run the check again from the page the relay serves; if it keeps happening, \
+                 check the network between your browser and the relay."
+                    .to_owned()
+            }
+            RelayRefusal::BadHostHeader { .. } => {
+                "Open the page the relay serves and run the check there; a browser sends one \
+                 Host header, naming the relay."
+                    .to_owned()
+            }
             RelayRefusal::RedirectToOtherHost { .. } | RelayRefusal::TooManyRedirects => {
                 "Open the workspace URL in a browser to see where it sends you; if that is a \
                  sign-in page of your company network, run the check from inside it."
@@ -648,6 +709,52 @@ fn names_loopback(host_header: &str) -> bool {
     }
     name.parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// What is wrong with a request's `Host` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostHeaderProblem {
+    Repeated,
+    /// An HTTP/1.1 request without one.
+    Missing,
+    /// Empty, or not visible ASCII (RFC 3986's authority is ASCII).
+    Invalid,
+    /// An absolute-form request target (`GET http://a/...`) whose authority is not the `Host`.
+    DisagreesWithTarget,
+}
+
+/// The one name a request is addressed to, from its `Host` header lines (`hosts`, raw
+/// bytes as received) and the authority of an absolute-form request target. RFC 9112
+/// §3.2: a server answers 400 to an HTTP/1.1 request without a Host, to any request with
+/// more than one or with an invalid one; and a client must send a Host identical to the
+/// target's authority. Refusing these here means no later check can read another Host
+/// than the one the request was routed by. `None`: an HTTP/1.0 request without a Host,
+/// which HTTP/1.0 allows. Never panics.
+pub fn request_host<'a>(
+    hosts: &[&'a [u8]],
+    target_authority: Option<&'a str>,
+    http11: bool,
+) -> Result<Option<&'a str>, RelayRefusal> {
+    let problem = |problem| Err(RelayRefusal::BadHostHeader { problem });
+    let host = match hosts {
+        [] => None,
+        [one] => match std::str::from_utf8(one) {
+            Ok(text)
+                if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                Some(text.trim())
+            }
+            _ => return problem(HostHeaderProblem::Invalid),
+        },
+        _ => return problem(HostHeaderProblem::Repeated),
+    };
+    match (host, target_authority) {
+        (None, _) if http11 => problem(HostHeaderProblem::Missing),
+        (Some(host), Some(authority)) if !host.eq_ignore_ascii_case(authority.trim()) => {
+            problem(HostHeaderProblem::DisagreesWithTarget)
+        }
+        (host, authority) => Ok(host.or(authority)),
+    }
 }
 
 /// The relay's health answer.

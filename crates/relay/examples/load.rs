@@ -4,10 +4,16 @@
 //! Prints throughput, check and request latency (p50, p99), and the relay's memory
 //! (`VmRSS`, `VmHWM` from /proc) before, after each round, and a few seconds later.
 //!
-//! `cargo run --release -p dbx-check-relay --example load [-- --checks N --clients N --rounds N]`
+//! `cargo run --release -p dbx-check-relay --example load [-- --checks N --clients N --rounds N
+//! --stalled N]`
+//!
+//! `--stalled N` keeps N uploads stalled beside the load (issue 13): each announces the
+//! token request's 44-byte body, sends 7 bytes and goes silent, and is opened again when
+//! the relay refuses it at its deadline (408 `request_timeout`). With the relay's 64 slots,
+//! 64 of them took every slot before the relay read bodies ahead of its slots.
 //!
 //! Every request goes to 127.0.0.1. The run stops by itself: a fixed number of checks,
-//! and a deadline for each round.
+//! a deadline for each round, and a bounded number of re-openings per stalled upload.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -24,14 +30,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::PageClient;
+use tokio::io::AsyncReadExt;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 const ROUND_DEADLINE: Duration = Duration::from_secs(180);
 const SETTLE: Duration = Duration::from_secs(3);
+/// Each stalled upload is opened again at most this often (the relay ends each one at
+/// its 15 s deadline), and waited for at most `STALL_WAIT` each time.
+const MAX_REOPENINGS: usize = 100;
+const STALL_WAIT: Duration = Duration::from_secs(60);
 
 struct Options {
     checks: usize,
     clients: usize,
     rounds: usize,
+    stalled: usize,
 }
 
 fn number(args: &[String], name: &str, default: usize, max: usize) -> usize {
@@ -52,6 +66,11 @@ fn main() -> ExitCode {
         checks: number(&args, "--checks", 2_000, 100_000),
         clients: number(&args, "--clients", 50, 500),
         rounds: number(&args, "--rounds", 2, 10),
+        stalled: if args.iter().any(|a| a == "--stalled") {
+            number(&args, "--stalled", 64, 1_000)
+        } else {
+            0
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -151,6 +170,8 @@ struct RelayChild {
     child: Child,
     addr: SocketAddr,
     log_lines: Arc<AtomicUsize>,
+    /// Of those, the stalled uploads' (refused as late, or ended by this program).
+    stalled_lines: Arc<AtomicUsize>,
 }
 
 impl Drop for RelayChild {
@@ -182,11 +203,15 @@ fn spawn_relay(fake: SocketAddr, cert: &std::path::Path) -> Result<RelayChild, S
         .ok_or_else(|| format!("unexpected first line: {first}"))?;
     // Drain the request log (one line per request) so the pipe never blocks the relay.
     let log_lines = Arc::new(AtomicUsize::new(0));
-    let counter = log_lines.clone();
+    let stalled_lines = Arc::new(AtomicUsize::new(0));
+    let (counter, stalled) = (log_lines.clone(), stalled_lines.clone());
     std::thread::spawn(move || {
         for line in lines.map_while(Result::ok) {
             if line.starts_with("relay ") {
                 counter.fetch_add(1, Ordering::Relaxed);
+                if line.contains(" stalled-") {
+                    stalled.fetch_add(1, Ordering::Relaxed);
+                }
             }
         }
     });
@@ -194,6 +219,7 @@ fn spawn_relay(fake: SocketAddr, cert: &std::path::Path) -> Result<RelayChild, S
         child,
         addr,
         log_lines,
+        stalled_lines,
     })
 }
 
@@ -271,6 +297,44 @@ async fn round(relay: SocketAddr, checks: usize, clients: usize) -> Result<Round
     Ok(result)
 }
 
+/// How the stalled uploads ended, over the whole run.
+#[derive(Default)]
+struct StallCounts {
+    opened: AtomicUsize,
+    refused_late: AtomicUsize,
+    other: AtomicUsize,
+}
+
+/// Keeps one upload stalled until `stop`: opened, left silent, opened again when the
+/// relay ends it.
+async fn keep_stalled(
+    relay: SocketAddr,
+    host: String,
+    mut stop: watch::Receiver<bool>,
+    counts: Arc<StallCounts>,
+) {
+    for _ in 0..MAX_REOPENINGS {
+        if *stop.borrow() {
+            return;
+        }
+        let Ok(mut stream) = support::stalled_upload(relay, &host).await else {
+            counts.other.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        counts.opened.fetch_add(1, Ordering::Relaxed);
+        let mut raw = Vec::new();
+        tokio::select! {
+            read = tokio::time::timeout(STALL_WAIT, stream.read_to_end(&mut raw)) => {
+                let late = read.is_ok() && raw.starts_with(b"HTTP/1.1 408 ");
+                let count = if late { &counts.refused_late } else { &counts.other };
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            _ = stop.changed() => return,
+        }
+    }
+}
+
 fn percentile(sorted: &[f64], p: usize) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -295,6 +359,29 @@ async fn drive(options: Options) -> Result<(), String> {
         return Err(format!("warm-up failed: {:?}", warm.failures));
     }
     print_memory("after 100 warm-up checks", pid);
+
+    let (stop, stopped) = watch::channel(false);
+    let counts = Arc::new(StallCounts::default());
+    let stalled: Vec<JoinHandle<()>> = (0..options.stalled)
+        .map(|i| {
+            let host = format!("stalled-{i}.cloud.databricks.com");
+            tokio::spawn(keep_stalled(
+                relay.addr,
+                host,
+                stopped.clone(),
+                counts.clone(),
+            ))
+        })
+        .collect();
+    if options.stalled > 0 {
+        // Let every one of them open and go silent before the load starts.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        println!(
+            "{} stalled uploads open (Content-Length 44, 7 bytes sent, then silence)",
+            counts.opened.load(Ordering::Relaxed)
+        );
+        print_memory("with the stalled uploads", pid);
+    }
 
     let mut failed = false;
     let mut total_requests = warm.requests;
@@ -332,8 +419,33 @@ async fn drive(options: Options) -> Result<(), String> {
         tokio::time::sleep(SETTLE).await;
         print_memory(&format!("{}s after round {r}", SETTLE.as_secs()), pid);
     }
-    let logged = relay.log_lines.load(Ordering::Relaxed);
-    println!("relay log lines: {logged} for {total_requests} requests");
+    let _ = stop.send(true);
+    for task in stalled {
+        let _ = task.await;
+    }
+    if options.stalled > 0 {
+        // The relay logs the uploads just closed as they end; let those lines arrive.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let late = counts.refused_late.load(Ordering::Relaxed);
+        let other = counts.other.load(Ordering::Relaxed);
+        println!(
+            "stalled uploads: {} kept open beside the load; {} opened in all, {late} refused \
+             at the deadline with 408 request_timeout, {other} ended otherwise",
+            options.stalled,
+            counts.opened.load(Ordering::Relaxed),
+        );
+        failed |= other != 0;
+    }
+    // Read in this order, the first never counts a line the second does not.
+    let stalled_logged = relay.stalled_lines.load(Ordering::Relaxed);
+    let logged = relay
+        .log_lines
+        .load(Ordering::Relaxed)
+        .saturating_sub(stalled_logged);
+    println!(
+        "relay log lines: {logged} for {total_requests} requests, and {stalled_logged} for \
+         stalled uploads"
+    );
     failed |= logged != total_requests;
     drop(relay);
     let _ = std::fs::remove_file(&cert);

@@ -33,38 +33,60 @@
 //!   (`ip_address`, `not_databricks`, `path_not_allowed`, `cross_origin`, ...), 502/504
 //!   for `upstream_unreachable`, `upstream_timeout`, `too_many_redirects`,
 //!   `answer_too_large`, and 403 `redirect_to_other_host` with the redirect as data:
-//!   `x-dbx-check-upstream-status` and `x-dbx-check-location`.
+//!   `x-dbx-check-upstream-status` and `x-dbx-check-location`. The refusals about the
+//!   request itself (`request_too_large` 413, `request_timeout` 408,
+//!   `incomplete_request` 400, `bad_host_header` 400) also carry `Connection: close`.
 //!
 //! # What it refuses
 //! Hosts outside the Databricks DNS zones (the core's host analysis; account consoles
 //! and private-link helpers too) unless named with `--allow-host`; IP addresses in any
 //! spelling; `localhost`; user info, `%` or a port in the host; paths other than the
 //! plan's four with their methods; `.`/`..` segments and encoded slashes; query strings;
-//! request bodies over 16 KiB; requests from another origin (`Origin`,
-//! `Sec-Fetch-Site`) or, on a loopback address, through a foreign `Host` (DNS
-//! rebinding); names that resolve only to local or link-local addresses; redirects to
-//! another host. Cookies go neither way. Each request has 15 s, each answer 4 MiB, and
-//! 64 run at once.
+//! request bodies over 16 KiB (413 `request_too_large`, at once and without reading the
+//! body when `Content-Length` says so); a `Host` header that is repeated, missing
+//! (HTTP/1.1), not a visible-ASCII name, or not the authority of an absolute-form target
+//! (400 `bad_host_header`, RFC 9112 §3.2; for the page's files too); requests from
+//! another origin (`Origin`, `Sec-Fetch-Site`) or, on a loopback address, through a
+//! foreign `Host` (DNS rebinding); names that resolve only to local or link-local
+//! addresses; redirects to another host. Cookies go neither way. Each answer may be
+//! 4 MiB, and 64 relayed requests run at once (503 `relay_busy` beyond).
 //!
-//! Each relayed request is logged as one line: `relay METHOD HOST PATH STATUS TIMEms`,
+//! # Deadlines
+//! One deadline per request, 15 s from its first byte (`--timeout-secs`,
+//! [`Limits::request_timeout`]), covers its head, its body and the workspace's answer
+//! with redirects:
+//! - The head: a connection is closed, without an answer, when a request's head is not
+//!   complete 15 s after the connection opened or after its previous answer. That is
+//!   also the longest an idle keep-alive connection stays open.
+//! - The body is read whole, by the deadline, before the request takes one of the 64
+//!   slots: a body not complete by then is refused with 408 `request_timeout` (not
+//!   `upstream_timeout`, which is the workspace's), one that ends early or is malformed
+//!   with 400 `incomplete_request`. A stalled upload never holds a slot.
+//! - The workspace gets what is left of the deadline: 504 `upstream_timeout` beyond.
+//! - Writing the answer: a client that reads nothing of it for 15 s is disconnected.
+//!
+//! Each relayed request is logged as one line: `relay METHOD HOST PATH STATUS TIMEms`
+//! (the time from the request's first byte),
 //! plus `refused=<code>` when refused. Never a query, a body, a header value or a host
 //! that was refused (it may be anything the caller typed).
 
+mod connection;
 mod files;
 mod upstream;
 
 use bytes::Bytes;
+use connection::{ClockedStream, RequestClock};
 use dbx_check_core::check::HttpMethod;
 use dbx_check_core::finding::Diagnostic;
 use dbx_check_core::relay::{
-    check_same_origin, read_relay_request, RelayHealth, RelayRefusal, ERROR_HEADER,
+    check_same_origin, read_relay_request, request_host, RelayHealth, RelayRefusal, ERROR_HEADER,
     FINAL_URL_HEADER, FORWARDED_REQUEST_HEADERS, HEALTH_PATH, LOCATION_HEADER, RELAY_PREFIX,
     UPSTREAM_STATUS_HEADER,
 };
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
-use hyper::header::{HeaderName, HeaderValue};
-use hyper::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Body, Incoming};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, HOST};
+use hyper::{Method, Request, Response, StatusCode, Uri, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use rustls::pki_types::CertificateDer;
 use std::convert::Infallible;
@@ -73,10 +95,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 use upstream::{Relayed, Upstream};
 
 pub use dbx_check_core::relay;
@@ -93,7 +116,10 @@ const CONTENT_SECURITY_POLICY: &str = "object-src 'none'; base-uri 'none'";
 /// How much the relay takes on.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// One relayed request, redirects included.
+    /// One request, from its first byte to its answer: head, body, and the workspace's
+    /// answer with its redirects. Also how long a connection may wait for a request's
+    /// head (from its opening or its last answer), and how long a write to the client
+    /// may make no progress.
     pub request_timeout: Duration,
     pub connect_timeout: Duration,
     /// A request body from the page (the token form is 44 bytes).
@@ -329,26 +355,42 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, connections: Arc<
         let state = state.clone();
         tokio::spawn(async move {
             let _permit = permit;
+            let deadline = state.limits.request_timeout;
+            let clock = RequestClock::new();
+            let stream = ClockedStream::new(stream, clock.clone(), deadline);
             let service = hyper::service::service_fn(move |req| {
                 let state = state.clone();
-                async move { Ok::<_, Infallible>(route(&state, req).await) }
+                let clock = clock.clone();
+                async move {
+                    let started = clock.request_started();
+                    let response = route(&state, req, started).await;
+                    clock.request_answered();
+                    Ok::<_, Infallible>(response)
+                }
             });
+            // hyper 1.12's header read timeout starts when the connection opens and again
+            // when it turns idle after an answer, so it also closes idle keep-alive
+            // connections; it ends when the head is complete (docs/relay-timeouts.md).
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
+                .header_read_timeout(deadline)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
     }
 }
 
-async fn route(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
+/// `started`: when the request's first byte arrived.
+async fn route(state: &State, req: Request<Incoming>, started: Instant) -> Response<Full<Bytes>> {
     let path = req.uri().path();
     let relayed = path == HEALTH_PATH || path == "/relay" || path.starts_with(RELAY_PREFIX);
-    let mut response = if path == HEALTH_PATH {
+    let host = addressed_host(req.headers(), req.uri(), req.version()).map(|_| ());
+    let mut response = if path != HEALTH_PATH && relayed {
+        relay_request(state, req, started).await
+    } else if let Err(refusal) = host {
+        refusal_response(&refusal)
+    } else if path == HEALTH_PATH {
         health(state, req.method())
-    } else if relayed {
-        relay_request(state, req).await
     } else {
         static_file(state, &req).await
     };
@@ -382,10 +424,28 @@ fn health(state: &State, method: &Method) -> Response<Full<Bytes>> {
     response
 }
 
-async fn relay_request(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
-    let started = Instant::now();
+/// The one `Host` the request is addressed to (`None`: HTTP/1.0 without one).
+fn addressed_host<'a>(
+    headers: &'a HeaderMap,
+    uri: &'a Uri,
+    version: Version,
+) -> Result<Option<&'a str>, RelayRefusal> {
+    let hosts: Vec<&[u8]> = headers
+        .get_all(HOST)
+        .iter()
+        .map(HeaderValue::as_bytes)
+        .collect();
+    let http11 = version != Version::HTTP_10 && version != Version::HTTP_09;
+    request_host(&hosts, uri.authority().map(|a| a.as_str()), http11)
+}
+
+async fn relay_request(
+    state: &State,
+    req: Request<Incoming>,
+    started: Instant,
+) -> Response<Full<Bytes>> {
     let method = req.method().as_str().to_owned();
-    let (response, target) = relay_outcome(state, req).await;
+    let (response, target) = relay_outcome(state, req, started).await;
     let elapsed = started.elapsed().as_millis();
     let (host, path) = match &target {
         Some(t) => (t.hostname.as_str(), t.step.path()),
@@ -413,11 +473,17 @@ async fn relay_request(state: &State, req: Request<Incoming>) -> Response<Full<B
 async fn relay_outcome(
     state: &State,
     req: Request<Incoming>,
+    started: Instant,
 ) -> (Response<Full<Bytes>>, Option<relay::RelayTarget>) {
+    let deadline = started + state.limits.request_timeout;
     let (parts, body) = req.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let host = match addressed_host(&parts.headers, &parts.uri, parts.version) {
+        Ok(host) => host,
+        Err(refusal) => return (refusal_response(&refusal), None),
+    };
     if let Err(refusal) = check_same_origin(
-        header("host").or_else(|| parts.uri.authority().map(|a| a.as_str())),
+        host,
         header("origin"),
         header("sec-fetch-site"),
         state.loopback_only,
@@ -430,16 +496,14 @@ async fn relay_outcome(
         Ok(target) => target,
         Err(refusal) => return (refusal_response(&refusal), None),
     };
+    // The whole body before a slot: a client that stalls its upload holds no slot, and
+    // waits no longer than the deadline.
+    let body = match read_body(body, &state.limits, deadline).await {
+        Ok(body) => body,
+        Err(refusal) => return (refusal_response(&refusal), Some(target)),
+    };
     let Ok(_permit) = state.relays.clone().try_acquire_owned() else {
         return (refusal_response(&RelayRefusal::RelayBusy), Some(target));
-    };
-    let limit = state.limits.max_request_bytes;
-    let body = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let refusal = RelayRefusal::RequestTooLarge { limit };
-            return (refusal_response(&refusal), Some(target));
-        }
     };
     // The plan's GETs carry neither a body nor a Content-Type; nothing else rides along.
     let get = target.step.http_method() == HttpMethod::Get;
@@ -449,7 +513,11 @@ async fn relay_outcome(
         .filter(|name| !(get && **name == "content-type"))
         .filter_map(|name| parts.headers.get(*name).map(|v| (*name, v.clone())))
         .collect();
-    let response = match state.upstream.relay(&target, forwarded, body).await {
+    let response = match state
+        .upstream
+        .relay(&target, forwarded, body, deadline)
+        .await
+    {
         Ok(Relayed::Answer {
             status,
             headers,
@@ -487,6 +555,36 @@ async fn relay_outcome(
     (response, Some(target))
 }
 
+/// The whole request body by the deadline. A declared length over the limit is refused
+/// before a byte of the body is read (and, with `Expect: 100-continue`, before hyper
+/// invites the client to send it).
+async fn read_body(
+    body: Incoming,
+    limits: &Limits,
+    deadline: Instant,
+) -> Result<Bytes, RelayRefusal> {
+    let limit = limits.max_request_bytes;
+    let too_large = RelayRefusal::RequestTooLarge { limit };
+    if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
+        return Err(too_large);
+    }
+    match tokio::time::timeout_at(deadline, Limited::new(body, limit).collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(too_large),
+        Ok(Err(_)) => Err(RelayRefusal::IncompleteRequest),
+        Err(_) => Err(RelayRefusal::RequestTimeout {
+            seconds: whole_seconds(limits.request_timeout),
+        }),
+    }
+}
+
+/// Rounded up, at least 1: for messages.
+pub(crate) fn whole_seconds(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis().div_ceil(1000))
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
 fn set_final_url(response: &mut Response<Full<Bytes>>, url: &str) {
     if let Ok(v) = HeaderValue::from_str(url) {
         response.headers_mut().insert(FINAL_URL_HEADER, v);
@@ -504,6 +602,16 @@ fn refusal_response(refusal: &RelayRefusal) -> Response<Full<Bytes>> {
         .insert(ERROR_HEADER, HeaderValue::from_static(refusal.code()));
     if matches!(refusal, RelayRefusal::RelayBusy) {
         set(&mut response, "retry-after", "1");
+    }
+    // The body may be partly unread, so the connection cannot carry another request.
+    if matches!(
+        refusal,
+        RelayRefusal::RequestTooLarge { .. }
+            | RelayRefusal::RequestTimeout { .. }
+            | RelayRefusal::IncompleteRequest
+            | RelayRefusal::BadHostHeader { .. }
+    ) {
+        set(&mut response, "connection", "close");
     }
     if let RelayRefusal::MethodNotAllowed { step, .. } = refusal {
         set(&mut response, "allow", step.http_method().as_str());

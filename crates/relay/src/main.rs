@@ -31,7 +31,8 @@ struct Args {
     /// Also forward to this host name (repeatable): a custom private-link domain, say.
     #[arg(long = "allow-host", value_name = "NAME")]
     allow_hosts: Vec<String>,
-    /// Seconds one relayed request may take, redirects included.
+    /// Seconds one request may take from its first byte: head, body, and the workspace's
+    /// answer with redirects. Also how long an idle connection stays open.
     #[arg(long, default_value_t = 15)]
     timeout_secs: u64,
     /// Relayed requests in flight at once.

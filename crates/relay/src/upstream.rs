@@ -23,6 +23,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::time::Instant;
 
 type HttpsClient =
     Client<hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>, Full<Bytes>>;
@@ -167,19 +168,20 @@ impl Upstream {
     }
 
     /// Makes the planned request on the workspace, following same-host redirects, all
-    /// within the time limit. `headers` are already reduced to the forwarded ones.
+    /// by the request's deadline. `headers` are already reduced to the forwarded ones.
     pub(crate) async fn relay(
         &self,
         target: &RelayTarget,
         headers: Vec<(&'static str, HeaderValue)>,
         body: Bytes,
+        deadline: Instant,
     ) -> Result<Relayed, RelayRefusal> {
-        let limit = self.limits.request_timeout;
-        match tokio::time::timeout(limit, self.follow(target, headers, body)).await {
+        let given = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout_at(deadline, self.follow(target, headers, body)).await {
             Ok(result) => result,
             Err(_) => Err(RelayRefusal::UpstreamTimeout {
                 hostname: target.hostname.clone(),
-                seconds: limit.as_secs().max(1),
+                seconds: crate::whole_seconds(given),
             }),
         }
     }

@@ -229,6 +229,100 @@ fn only_the_relays_own_page_may_use_it() {
 }
 
 #[test]
+fn one_host_header_naming_the_target_or_a_400() {
+    let bad = |r: Result<Option<&str>, RelayRefusal>| match r {
+        Err(RelayRefusal::BadHostHeader { problem }) => Some(problem),
+        _ => None,
+    };
+    let relay = "127.0.0.1:8080".as_bytes();
+    assert_eq!(
+        request_host(&[relay], None, true),
+        Ok(Some("127.0.0.1:8080"))
+    );
+    assert_eq!(
+        request_host(&[b" LOCALHOST:8080 "], Some("localhost:8080"), true),
+        Ok(Some("LOCALHOST:8080"))
+    );
+    // HTTP/1.0 may omit it; the absolute-form target then names the server.
+    assert_eq!(request_host(&[], None, false), Ok(None));
+    assert_eq!(request_host(&[], Some("a:1"), false), Ok(Some("a:1")));
+    for (hosts, authority, http11, problem) in [
+        (vec![relay, relay], None, true, HostHeaderProblem::Repeated),
+        (
+            vec![relay, b"evil.example".as_slice()],
+            None,
+            false,
+            HostHeaderProblem::Repeated,
+        ),
+        (vec![], None, true, HostHeaderProblem::Missing),
+        (
+            vec![],
+            Some("127.0.0.1:8080"),
+            true,
+            HostHeaderProblem::Missing,
+        ),
+        (
+            vec![relay],
+            Some("evil.example"),
+            true,
+            HostHeaderProblem::DisagreesWithTarget,
+        ),
+        (vec![b"".as_slice()], None, true, HostHeaderProblem::Invalid),
+        (
+            vec![b"a b".as_slice()],
+            None,
+            true,
+            HostHeaderProblem::Invalid,
+        ),
+        (
+            vec![b"caf\xc3\xa9".as_slice()],
+            None,
+            true,
+            HostHeaderProblem::Invalid,
+        ),
+    ] {
+        let got = bad(request_host(&hosts, authority, http11));
+        assert_eq!(got, Some(problem), "{hosts:?} {authority:?}");
+        let refusal = RelayRefusal::BadHostHeader { problem };
+        assert_eq!((refusal.status(), refusal.code()), (400, "bad_host_header"));
+        assert!(
+            refusal.message().contains("Host header"),
+            "{}",
+            refusal.message()
+        );
+    }
+}
+
+#[test]
+fn a_late_request_is_not_the_workspaces_timeout() {
+    let late = RelayRefusal::RequestTimeout { seconds: 15 };
+    assert_eq!((late.status(), late.code()), (408, "request_timeout"));
+    assert!(late.message().contains("15 seconds"), "{}", late.message());
+    let one = RelayRefusal::RequestTimeout { seconds: 1 }.message();
+    assert!(one.contains("within 1 second,"), "{one}");
+    // The page shows it as the relay's refusal, not as a workspace that timed out.
+    let got = relayed_outcome(
+        Step::OauthToken,
+        late.status(),
+        pairs(&[(ERROR_HEADER, late.code())]),
+        late.to_json(),
+    )
+    .unwrap_err();
+    assert_eq!((got.message, got.fix), (late.message(), late.fix()));
+    for refusal in [
+        late,
+        RelayRefusal::IncompleteRequest,
+        RelayRefusal::BadHostHeader {
+            problem: HostHeaderProblem::Repeated,
+        },
+    ] {
+        let f = refusal.to_finding();
+        assert!(f.message.len() > 40 && f.fix.len() > 40, "{f:?}");
+        assert_ne!(f.fix, RelayRefusal::PathNotAllowed.fix(), "{f:?}");
+    }
+}
+
+#[test]
 fn the_health_answer_is_recognised() {
     let body = serde_json::to_vec(&RelayHealth::new("1.2.3")).unwrap();
     assert!(is_relay_health(&body));
@@ -409,6 +503,9 @@ proptest! {
         let _ = same_host_redirect(&current, &location);
         let _ = check_same_origin(host.as_deref(), origin.as_deref(), Some(&current), true);
         let _ = check_same_origin(host.as_deref(), origin.as_deref(), None, false);
+        let hosts: Vec<&[u8]> = host.iter().chain(origin.iter()).map(|h| h.as_bytes()).collect();
+        let _ = request_host(&hosts, Some(&current), true);
+        let _ = request_host(&hosts, None, false);
     }
 
     #[test]

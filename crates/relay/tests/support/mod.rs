@@ -265,3 +265,23 @@ fn parse_answer(raw: &[u8]) -> Answer {
         body: raw[split + 4..].to_vec(),
     }
 }
+
+/// The token request's head announcing its usual 44-byte body, and 7 bytes of it: a
+/// client that then goes silent (issue 13).
+pub fn stalled_upload_text(relay: SocketAddr, hostname: &str) -> String {
+    format!(
+        "POST {} HTTP/1.1\r\nHost: {relay}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 44\r\n\r\ngrant_t",
+        relay_path(hostname, Step::OauthToken)
+    )
+}
+
+/// Opens a connection to the relay and sends [`stalled_upload_text`]; the caller keeps
+/// the stream open (or not) as long as it likes.
+pub async fn stalled_upload(relay: SocketAddr, hostname: &str) -> std::io::Result<TcpStream> {
+    let mut stream = TcpStream::connect(relay).await?;
+    stream
+        .write_all(stalled_upload_text(relay, hostname).as_bytes())
+        .await?;
+    Ok(stream)
+}
