@@ -475,7 +475,10 @@ async fn relay_outcome(
     req: Request<Incoming>,
     started: Instant,
 ) -> (Response<Full<Bytes>>, Option<relay::RelayTarget>) {
-    let deadline = started + state.limits.request_timeout;
+    // A deadline past what the clock can hold (a Limits of Duration::MAX) is no deadline.
+    let deadline = started
+        .checked_add(state.limits.request_timeout)
+        .unwrap_or_else(|| started + Duration::from_secs(24 * 3600));
     let (parts, body) = req.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let host = match addressed_host(&parts.headers, &parts.uri, parts.version) {
