@@ -2,9 +2,7 @@
 //! `assess`; components read the result and send `Action`s named as user intents.
 
 use dbx_check_core::airflow::AirflowVersion;
-use dbx_check_core::check::{
-    diagnose_pasted_answer, CheckReport, Diagnosis, Route, RunState, Step,
-};
+use dbx_check_core::check::{read_pasted_check, CheckReport, Route, RunState};
 use dbx_check_core::{assess, AuthMethod, FormAssessment, FormInput, OutputTab, Secret};
 use std::rc::Rc;
 use yew::Reducible;
@@ -32,7 +30,8 @@ pub struct PageState {
     pub relay_available: bool,
     pub check: CheckStatus,
     /// The diagnosis of an answer the user ran in a terminal and pasted back.
-    pub pasted: Option<Result<Diagnosis, dbx_check_core::Finding>>,
+    /// The report read from a terminal paste, or why the paste cannot be read.
+    pub pasted: Option<Result<Box<CheckReport>, dbx_check_core::Finding>>,
 }
 
 /// A live check's life on the page.
@@ -162,8 +161,12 @@ impl Reducible for PageState {
                 return Rc::new(next);
             }
             Action::AnswerPasted(text) => {
-                next.pasted = (!text.trim().is_empty())
-                    .then(|| diagnose_pasted_answer(&text, Step::SparkVersions));
+                next.pasted = next
+                    .assessment
+                    .plan
+                    .as_ref()
+                    .filter(|_| !text.trim().is_empty())
+                    .map(|plan| read_pasted_check(plan, &next.input.conn_id, &text).map(Box::new));
                 return Rc::new(next);
             }
             Action::WarehouseChosen(path) => input.http_path = path,

@@ -105,14 +105,22 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
                     }) }
                 </span>
             </div>
-            { assessment.terminal.as_ref().map(|ways| ways_on(state, ways, Callback::noop())).unwrap_or_default() }
             <div aria-live="polite" role="status" id="check-live">
-                { match &state.check {
-                    CheckStatus::Idle => Html::default(),
-                    CheckStatus::Checking(report) => progress(report),
-                    CheckStatus::Answered(report) => answered(state, report, start(Route::Relay)),
+                // One report on the page: a pasted one stands where a direct check's does.
+                { match (&state.pasted, &state.check) {
+                    (Some(Ok(report)), _) => answered(state, report),
+                    (_, CheckStatus::Idle) => Html::default(),
+                    (_, CheckStatus::Checking(report)) => progress(report),
+                    (_, CheckStatus::Answered(report)) => answered(state, report),
                 } }
             </div>
+            { match (&state.check, &assessment.terminal) {
+                (CheckStatus::Answered(report), _) if report.ways_on.is_some() => {
+                    report.ways_on.as_ref().map(|ways| ways_on(state, ways, start(Route::Relay))).unwrap_or_default()
+                }
+                (_, Some(ways)) => ways_on(state, ways, Callback::noop()),
+                _ => Html::default(),
+            } }
         </div>
     }
 }
@@ -132,11 +140,8 @@ fn verdict(d: &Diagnosis) -> Html {
     }
 }
 
-fn answered(
-    state: &UseReducerHandle<PageState>,
-    report: &CheckReport,
-    via_relay: Callback<MouseEvent>,
-) -> Html {
+fn answered(state: &UseReducerHandle<PageState>, report: &CheckReport) -> Html {
+    let from_terminal = report.route == Route::Terminal;
     let identity = report
         .identity
         .as_ref()
@@ -164,16 +169,18 @@ fn answered(
     });
     html! {
         <>
+            if from_terminal {
+                <p class="help" id="report-source">{ "Read from what your terminal printed:" }</p>
+            }
             { report.verdict.as_ref().map(verdict).unwrap_or_default() }
             { identity.unwrap_or_default() }
             { warehouses.unwrap_or_default() }
-            if report.state == RunState::NotInBrowser {
-                <Findings id="check-notes" findings={report.notes.clone()} />
-            }
             if let Some(problem) = &report.problem {
                 <Findings id="check-problem" findings={vec![problem.clone()]} />
             }
-            { report.ways_on.as_ref().map(|ways| ways_on(state, ways, via_relay)).unwrap_or_default() }
+            if report.state == RunState::NotInBrowser || from_terminal {
+                <Findings id="check-notes" findings={report.notes.clone()} />
+            }
         </>
     }
 }
@@ -194,39 +201,29 @@ fn ways_on(
             state.dispatch(Action::AnswerPasted(text));
         })
     };
-    let script = |route: &dbx_check_core::check::TerminalRoute| {
-        let mut lines = route.setup.clone();
-        for c in &route.commands {
-            lines.extend(c.before.iter().cloned());
-            lines.push(c.command.clone());
-        }
-        lines.join("\n")
-    };
-    let bash = script(&ways.bash);
-    let powershell = script(&ways.powershell);
+    let bash = ways.bash.script();
+    let powershell = ways.powershell.script();
     html! {
         <div class="ways-on" id="ways-on">
-            <h4>{ "Get the verdict another way" }</h4>
+            <h4>{ "Run the check in a terminal" }</h4>
+            <p>{ "Copy one block into a terminal and run it. It asks for your secret without showing it, makes the same requests as Airflow, and prints their answers with no secret in them:" }</p>
+            <h5>{ "bash or zsh (macOS, Linux, WSL)" }</h5>
+            <pre data-route="bash">{ bash.clone() }</pre>
+            <CopyButton text={bash} what="the bash block" />
+            <h5>{ "PowerShell (Windows)" }</h5>
+            <pre data-route="powershell">{ powershell.clone() }</pre>
+            <CopyButton text={powershell} what="the PowerShell block" />
+            <label for="pasted-answer">{ "Paste everything the block printed" }</label>
+            <textarea id="pasted-answer" rows="6" spellcheck="false" oninput={on_paste} />
+            if let Some(Err(f)) = &state.pasted {
+                <Findings id="pasted-findings" findings={vec![f.clone()]} />
+            }
             if ways.relay {
                 <p>
-                    <button type="button" id="check-via-relay" onclick={via_relay}>{ "Check through this page's relay" }</button>
-                    <span class="help">{ " The relay on this page's own server sends the same requests, where the browser's rule does not apply." }</span>
+                    <button type="button" id="check-via-relay" class="secondary" onclick={via_relay}>{ "Check through this page's relay" }</button>
+                    <span class="help">{ " Or let the relay on this page's own server send the same requests, where the browser's rule does not apply." }</span>
                 </p>
             }
-            <p>{ "Run the same requests in a terminal. The commands ask for your secret without showing it, and never write it into the command:" }</p>
-            <h5>{ "bash or zsh" }</h5>
-            <pre data-route="bash">{ bash.clone() }</pre>
-            <CopyButton text={bash} what="the bash commands" />
-            <h5>{ "PowerShell" }</h5>
-            <pre data-route="powershell">{ powershell.clone() }</pre>
-            <CopyButton text={powershell} what="the PowerShell commands" />
-            <label for="pasted-answer">{ "Paste what the Spark versions command printed" }</label>
-            <textarea id="pasted-answer" rows="6" spellcheck="false" oninput={on_paste} />
-            { match &state.pasted {
-                Some(Ok(d)) => verdict(d),
-                Some(Err(f)) => html! { <Findings id="pasted-findings" findings={vec![f.clone()]} /> },
-                None => Html::default(),
-            } }
             <p>{ "Or, where Airflow runs:" }</p>
             <pre data-route="airflow">{ ways.airflow_cli.bash.clone() }</pre>
             <CopyButton text={ways.airflow_cli.bash.clone()} what="the Airflow command" />

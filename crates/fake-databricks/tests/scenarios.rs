@@ -3,8 +3,7 @@
 
 use bytes::Bytes;
 use dbx_check_core::check::{
-    diagnose, plan_check, read_success, PlannedRequest, RawOutcome, Step, SuccessDetails,
-    Transport, Verdict,
+    diagnose, plan_check, read_success, RawOutcome, Step, SuccessDetails, Transport, Verdict,
 };
 use dbx_check_core::{AuthMethod, Secret};
 use fake_databricks::{
@@ -14,12 +13,12 @@ use fake_databricks::{
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
-use rustls::pki_types::{CertificateDer, ServerName};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
+
+mod support;
+use support::{execute, send_once};
 
 const ORIGIN: &str = "http://127.0.0.1:8080";
 
@@ -32,126 +31,6 @@ async fn fake() -> FakeDatabricks {
     })
     .await
     .expect("fake starts")
-}
-
-/// A client that trusts exactly the fake's certificate and checks the host name
-/// against it, as a browser would with a real certificate.
-fn connector(server: &FakeDatabricks) -> TlsConnector {
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from(server.certificate_der.clone()))
-        .expect("certificate is usable as a trust anchor");
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("protocol versions")
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    TlsConnector::from(Arc::new(config))
-}
-
-struct Received {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-async fn send_once(
-    server: &FakeDatabricks,
-    host: &str,
-    method: &str,
-    path: &str,
-    headers: &[(String, String)],
-    body: Option<&str>,
-) -> Result<Received, Box<dyn std::error::Error + Send + Sync>> {
-    let tcp = TcpStream::connect(server.https_addr).await?;
-    let tls = connector(server)
-        .connect(ServerName::try_from(host.to_owned())?, tcp)
-        .await?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
-    tokio::spawn(conn);
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", host);
-    for (name, value) in headers {
-        req = req.header(name.as_str(), value.as_str());
-    }
-    let req = req.body(Full::new(Bytes::from(body.unwrap_or("").to_owned())))?;
-    let response = sender.send_request(req).await?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body = response.into_body().collect().await?.to_bytes().to_vec();
-    Ok(Received {
-        status,
-        headers,
-        body,
-    })
-}
-
-/// Executes a planned request the way the page does: follows same-host redirects (at
-/// most 5), gives up after `timeout`, and reports what happened as a `RawOutcome`.
-async fn execute(
-    server: &FakeDatabricks,
-    host: &str,
-    request: &PlannedRequest,
-    access_token: Option<&Secret>,
-    timeout: Duration,
-) -> RawOutcome {
-    let headers = request
-        .headers_to_send(access_token)
-        .expect("request can be sent");
-    let mut path = request
-        .url
-        .strip_prefix(&format!("https://{host}"))
-        .expect("planned for this host")
-        .to_owned();
-    let mut method = request.method.as_str();
-    let mut body = request.body.as_deref();
-    let run = async {
-        for _ in 0..5 {
-            let received = match send_once(server, host, method, &path, &headers, body).await {
-                Ok(r) => r,
-                Err(_) => return RawOutcome::failed(request.step, Transport::Unreachable),
-            };
-            let location = received
-                .headers
-                .iter()
-                .find(|(n, _)| n == "location")
-                .map(|(_, v)| v.clone());
-            match (received.status, location) {
-                (301 | 302 | 303 | 307 | 308, Some(to)) if to.starts_with('/') => {
-                    path = to;
-                    method = "GET";
-                    body = None;
-                }
-                (status, _) => {
-                    return RawOutcome::answered(
-                        request.step,
-                        status,
-                        received.headers,
-                        received.body,
-                        Some(format!("https://{host}{path}")),
-                    )
-                }
-            }
-        }
-        RawOutcome::failed(request.step, Transport::Unreachable)
-    };
-    match tokio::time::timeout(timeout, run).await {
-        Ok(outcome) => outcome,
-        Err(_) => RawOutcome::failed(request.step, Transport::Timeout),
-    }
 }
 
 /// What a browser decides from the preflight: may the page send this request?

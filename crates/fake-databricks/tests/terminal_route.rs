@@ -1,171 +1,226 @@
-//! The terminal route for real: the core's bash commands run with curl against the fake
-//! (secret typed on stdin, as a person would), and what they print is pasted back into
-//! the core's parser and diagnosis.
+//! The terminal route for real: the page's whole bash block, unchanged, run by bash with
+//! real curl against the fake (curl pointed at it by a `.curlrc` in `CURL_HOME`, as a
+//! person's own settings would), the secret typed once on stdin. Everything it prints is
+//! pasted back whole into the core, and the report must be the one a direct check of the
+//! same workspace gives: verdict, identity and warehouses.
 
-use dbx_check_core::check::{
-    diagnose, parse_pasted_answer, plan_check, terminal_route, Shell, Step, Verdict,
-};
+mod support;
+
+use dbx_check_core::check::{plan_check, read_pasted_check, terminal_route, CheckReport, Shell};
 use dbx_check_core::{AuthMethod, Secret};
-use fake_databricks::{start, Config, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PAT};
+use fake_databricks::{
+    start, Config, FakeDatabricks, Scenario, ISSUED_ACCESS_TOKEN, TEST_CLIENT_ID,
+    TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER,
+};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use support::direct_report;
 
-/// Runs the route's setup and one command in bash, typing `typed` on stdin. curl is
-/// pointed at the fake with `--connect-to` and trusts its certificate, so the command
-/// is otherwise exactly what the page shows.
-async fn run_in_bash(
-    method: AuthMethod,
-    login: &str,
-    host: &str,
-    step: Step,
-    typed: &str,
-) -> (String, Verdict) {
-    let server = start(Config {
+/// The methods a browser may check, with the Login and secret the fake accepts.
+const METHODS: [(AuthMethod, &str, &str); 4] = [
+    (AuthMethod::Pat, "", TEST_PAT),
+    (AuthMethod::PatBasic, "token", TEST_PAT),
+    (AuthMethod::Basic, TEST_USER, TEST_PASSWORD),
+    (AuthMethod::SpOauth, TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+];
+
+async fn fake() -> FakeDatabricks {
+    start(Config {
         https_port: 0,
         http_port: None,
         log_file: None,
         slow_delay: Duration::from_millis(100),
     })
     .await
-    .unwrap();
-    // The port makes the name unique: two tests on one host name run at once.
-    let cert = std::env::temp_dir().join(format!(
-        "fake-databricks-{}-{}-{}.pem",
+    .expect("fake starts")
+}
+
+/// A `CURL_HOME` whose `.curlrc` sends every name to the fake and trusts its certificate.
+fn curl_home(server: &FakeDatabricks) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "dbx-check-curl-{}-{}",
         std::process::id(),
-        server.https_addr.port(),
-        host
+        server.https_addr.port()
     ));
-    std::fs::write(&cert, &server.certificate_pem).unwrap();
-    let plan = plan_check(
-        &format!("https://{host}"),
-        method,
-        login,
-        &Secret::new("typed on stdin, never here"),
-    );
-    let route = terminal_route(&plan, Shell::Bash);
-    let command = route
-        .commands
-        .iter()
-        .find(|c| c.step == step)
-        .unwrap()
-        .command
-        .replacen(
-            "curl ",
-            &format!(
-                "curl --connect-to {host}:443:{}:{} --cacert {} ",
-                server.https_addr.ip(),
-                server.https_addr.port(),
-                cert.display()
-            ),
-            1,
-        );
-    let script = format!("{}\n{command}\n", route.setup.join("\n"));
-    assert!(!script.contains(TEST_PAT) && !script.contains(TEST_CLIENT_SECRET));
-    let typed = typed.to_owned();
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new("bash")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("bash runs");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{typed}\n").as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
-    let _ = std::fs::remove_file(&cert);
-    // What a person copies from the terminal: everything printed, errors included.
-    let printed = format!(
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let cert = dir.join("fake.pem");
+    std::fs::write(&cert, &server.certificate_pem).expect("certificate written");
+    std::fs::write(
+        dir.join(".curlrc"),
+        format!(
+            "connect-to = \"::{}:{}\"\ncacert = \"{}\"\n",
+            server.https_addr.ip(),
+            server.https_addr.port(),
+            cert.display()
+        ),
+    )
+    .expect(".curlrc written");
+    dir
+}
+
+/// Runs `block` in bash with `typed` on stdin, off the runtime the fake serves on;
+/// returns everything it printed, as a terminal shows it (stdout and stderr).
+async fn run_block(block: &str, typed: &str, curl_home: &Path) -> String {
+    let (block, typed, home) = (block.to_owned(), typed.to_owned(), curl_home.to_owned());
+    tokio::task::spawn_blocking(move || run_block_now(&block, &typed, &home))
+        .await
+        .expect("bash ran")
+}
+
+fn run_block_now(block: &str, typed: &str, curl_home: &Path) -> String {
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg(block)
+        .env("CURL_HOME", curl_home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{typed}\n").as_bytes())
+        .expect("typed");
+    let output = child.wait_with_output().expect("bash ends");
+    format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The parts of a report a person reads, to compare the two routes.
+fn seen(report: &CheckReport) -> String {
+    format!(
+        "verdict {:?}\nidentity {:?}\nwarehouses {:?}",
+        report.verdict.as_ref().map(|d| d.verdict),
+        report.identity,
+        report.warehouses
+    )
+}
+
+#[tokio::test]
+async fn the_pasted_block_gives_the_direct_checks_report_for_every_method_and_scenario() {
+    let server = fake().await;
+    let home = curl_home(&server);
+    let mut differences = Vec::new();
+    for (label, scenario) in Scenario::ALL {
+        let host = match scenario {
+            Scenario::AccountConsole => "accounts.cloud.databricks.com".to_owned(),
+            _ => format!("{label}-3.cloud.databricks.com"),
+        };
+        for (method, login, secret) in METHODS {
+            let plan = plan_check(
+                &format!("https://{host}"),
+                method,
+                login,
+                &Secret::new(secret),
+            );
+            let block = terminal_route(&plan, Shell::Bash).script();
+            assert!(
+                !block.contains(secret),
+                "{method}: the block holds the secret"
+            );
+            let printed = run_block(&block, secret, &home).await;
+            assert!(
+                !printed.contains(secret) && !printed.contains(ISSUED_ACCESS_TOKEN),
+                "{method} {host}: a secret was printed:\n{printed}"
+            );
+            let pasted = read_pasted_check(&plan, "databricks_default", &printed)
+                .unwrap_or_else(|f| panic!("{method} {host}: {f:?}\n{printed}"));
+            let direct = direct_report(&server, plan).await;
+            if seen(&pasted) != seen(&direct) {
+                differences.push(format!(
+                    "{method} {host}:\n-- pasted\n{}\n-- direct\n{}\n-- printed\n{printed}",
+                    seen(&pasted),
+                    seen(&direct)
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&home);
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
+}
+
+#[tokio::test]
+async fn a_healthy_workspace_reads_back_identity_and_warehouses_from_the_terminal() {
+    let server = fake().await;
+    let home = curl_home(&server);
+    let plan = plan_check(
+        "https://ok-4.azuredatabricks.net",
+        AuthMethod::SpOauth,
+        TEST_CLIENT_ID,
+        &Secret::new(TEST_CLIENT_SECRET),
     );
-    let answer = parse_pasted_answer(&printed).unwrap_or_else(|e| panic!("{e}: {printed}"));
-    let verdict = diagnose(&answer.into_outcome(step)).verdict;
-    (printed, verdict)
-}
-
-#[tokio::test]
-async fn a_pasted_pat_answer_passes_on_a_healthy_workspace() {
-    let (printed, verdict) = run_in_bash(
-        AuthMethod::Pat,
-        "",
-        "ok-9.cloud.databricks.com",
-        Step::SparkVersions,
-        TEST_PAT,
+    let printed = run_block(
+        &terminal_route(&plan, Shell::Bash).script(),
+        TEST_CLIENT_SECRET,
+        &home,
     )
     .await;
-    assert_eq!(verdict, Verdict::Ok, "{printed}");
-    assert!(!printed.contains(TEST_PAT), "the secret was echoed");
+    let _ = std::fs::remove_dir_all(&home);
+    let report = read_pasted_check(&plan, "databricks_default", &printed).expect("read");
+    assert_eq!(
+        report.verdict.map(|d| d.verdict.as_str()),
+        Some("ok"),
+        "{printed}"
+    );
+    assert!(report.identity.is_some(), "{printed}");
+    assert!(!report.warehouses.is_empty(), "{printed}");
+    assert!(printed.contains("(hidden by dbx-check)"), "{printed}");
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
 
 #[tokio::test]
-async fn a_wrong_pat_typed_in_the_terminal_is_refused() {
-    let (printed, verdict) = run_in_bash(
-        AuthMethod::PatBasic,
-        "token",
-        "ok-9.cloud.databricks.com",
-        Step::SparkVersions,
-        "dapi00000000000000000000000000000000",
-    )
-    .await;
-    assert_eq!(verdict, Verdict::InvalidToken, "{printed}");
-}
-
-#[tokio::test]
-async fn the_redirect_of_a_private_link_workspace_is_followed_and_read() {
-    let (printed, verdict) = run_in_bash(
-        AuthMethod::Pat,
-        "",
-        "privatelink-9.azuredatabricks.net",
-        Step::SparkVersions,
-        TEST_PAT,
-    )
-    .await;
-    assert_eq!(verdict, Verdict::PrivateLink, "{printed}");
-}
-
-#[tokio::test]
-async fn the_oauth_token_request_works_from_the_terminal() {
-    let (printed, verdict) = run_in_bash(
+async fn a_refused_client_secret_stops_the_block_and_is_the_verdict() {
+    let server = fake().await;
+    let home = curl_home(&server);
+    let plan = plan_check(
+        "https://badclient-4.gcp.databricks.com",
         AuthMethod::SpOauth,
         TEST_CLIENT_ID,
-        "ok-9.gcp.databricks.com",
-        Step::OauthToken,
+        &Secret::new(TEST_CLIENT_SECRET),
+    );
+    let printed = run_block(
+        &terminal_route(&plan, Shell::Bash).script(),
         TEST_CLIENT_SECRET,
+        &home,
     )
     .await;
-    assert_eq!(verdict, Verdict::Ok, "{printed}");
-    let (_, refused) = run_in_bash(
-        AuthMethod::SpOauth,
-        TEST_CLIENT_ID,
-        "badclient-9.gcp.databricks.com",
-        Step::OauthToken,
-        TEST_CLIENT_SECRET,
-    )
-    .await;
-    assert_eq!(refused, Verdict::OauthInvalidClient);
+    let _ = std::fs::remove_dir_all(&home);
+    assert!(
+        !printed.contains("[dbx-check step: spark_versions]"),
+        "{printed}"
+    );
+    let report = read_pasted_check(&plan, "databricks_default", &printed).expect("read");
+    assert_eq!(
+        report.verdict.map(|d| d.verdict.as_str()),
+        Some("oauth_invalid_client")
+    );
 }
 
 #[tokio::test]
-async fn a_rate_limited_answer_keeps_its_retry_after() {
-    let (printed, verdict) = run_in_bash(
+async fn an_unreachable_workspace_is_read_from_curls_own_error() {
+    // Nothing listens on port 1 of loopback: curl prints `curl: (7)`.
+    let dir = std::env::temp_dir().join(format!("dbx-check-curl-closed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join(".curlrc"), "connect-to = \"::127.0.0.1:1\"\n").expect("curlrc");
+    let plan = plan_check(
+        "https://ok-5.cloud.databricks.com",
         AuthMethod::Pat,
         "",
-        "ratelimit-9.cloud.databricks.com",
-        Step::CurrentUser,
-        TEST_PAT,
-    )
-    .await;
-    assert_eq!(verdict, Verdict::RateLimited, "{printed}");
-    assert!(printed.to_ascii_lowercase().contains("retry-after: 7"));
+        &Secret::new(TEST_PAT),
+    );
+    let printed = run_block(&terminal_route(&plan, Shell::Bash).script(), TEST_PAT, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(printed.contains("curl: (7)"), "{printed}");
+    let report = read_pasted_check(&plan, "databricks_default", &printed).expect("read");
+    assert_eq!(
+        report.verdict.map(|d| d.verdict.as_str()),
+        Some("unreachable")
+    );
 }

@@ -315,7 +315,7 @@ impl Cause {
                 "Entra ID refuses token requests from a browser".to_owned()
             }
             Cause::CorsBlocked { .. } => {
-                "The browser blocked the answer (CORS), the host did answer".to_owned()
+                "Your workspace answered; finish the check in a terminal".to_owned()
             }
             Cause::OauthInvalidClient => {
                 "Databricks did not accept the client id and secret".to_owned()
@@ -631,9 +631,9 @@ impl Cause {
             Cause::CorsBlocked { entra: true, .. } => "Check it where Airflow runs: the \
                  terminal commands below (Azure CLI) or `airflow connections test`."
                 .to_owned(),
-            Cause::CorsBlocked { .. } => "Run the identical request from a terminal (the \
-                 command below reads your secret from an environment variable) and paste \
-                 what it prints, or run `airflow connections test` where Airflow runs."
+            Cause::CorsBlocked { .. } => "Copy the block below into a terminal (it asks for \
+                 your secret without showing it) and paste everything it prints into the box \
+                 under it, or run `airflow connections test` where Airflow runs."
                 .to_owned(),
             Cause::OauthInvalidClient => "Check that Login holds the service principal's \
                  client id (its application id) and Password a current OAuth secret of that \

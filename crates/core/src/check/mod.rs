@@ -11,6 +11,7 @@ mod plan;
 mod run;
 mod scrub;
 mod terminal;
+mod transcript;
 
 pub use diagnosis::{
     classify, diagnose, read_success, retry_delay_seconds, Cause, Diagnosis, SuccessDetails,
@@ -21,16 +22,17 @@ pub use plan::{
     HeaderValue, HttpMethod, PlanNote, PlannedHeader, PlannedRequest, SecretKind, TokenSource,
 };
 pub use run::{
-    relay_health_confirms, CheckReport, CheckRun, Identity, NextRequest, Progress, Route,
-    RunProblem, RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES, MAX_RETRY_WAIT_SECONDS,
-    PROBE_TIMEOUT_MS, RELAY_HEALTH_PATH,
+    read_pasted_check, relay_health_confirms, CheckReport, CheckRun, Identity, NextRequest,
+    Progress, Route, RunProblem, RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES,
+    MAX_RETRY_WAIT_SECONDS, PROBE_TIMEOUT_MS, RELAY_HEALTH_PATH,
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{
     airflow_cli_route, diagnose_pasted_answer, parse_pasted_answer, terminal_route,
     AirflowCliRoute, PasteProblem, PastedAnswer, Shell, TerminalCommand, TerminalRoute,
-    FINAL_URL_MARKER,
+    FINAL_URL_MARKER, HIDDEN_TOKEN, STEP_MARKER,
 };
+pub use transcript::{read_transcript, StepAnswer, Transcript};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

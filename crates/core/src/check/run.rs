@@ -27,6 +27,7 @@ use super::diagnosis::{
 };
 use super::plan::{CannotSend, CheckPlan, HttpMethod, PlannedRequest};
 use super::terminal::{airflow_cli_route, terminal_route, AirflowCliRoute, Shell, TerminalRoute};
+use super::transcript::{read_transcript, Transcript};
 use super::{RawOutcome, Step, Transport, Verdict, BROWSER_TIMEOUT_MS};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::secret::Secret;
@@ -59,6 +60,8 @@ pub const RELAY_HEALTH_PATH: &str = "/relay/health";
 pub enum Route {
     Direct,
     Relay,
+    /// Run by the user in a terminal with the page's block, its output pasted back.
+    Terminal,
 }
 
 /// The request to put on the wire now. Holds the real `Authorization` value, so it has
@@ -135,6 +138,9 @@ pub enum StepState {
     Answered,
     /// Not sent: an earlier step failed, or the check could not send it.
     Skipped,
+    /// Read from a terminal paste that does not hold this step's answer: not run, or
+    /// not copied. Never a failure.
+    NotPasted,
 }
 
 /// Why a check ended without sending a request, in words for the page.
@@ -150,6 +156,8 @@ pub enum RunProblem {
     NoAccessToken { step: Step },
     /// The page's relay refused to forward the request, with its own reason and fix.
     RelayRefused(crate::relay::RelayRefused),
+    /// A terminal paste without the answer to Airflow's own test: no verdict to give.
+    AirflowTestNotPasted,
 }
 
 impl Diagnostic for RunProblem {
@@ -159,11 +167,15 @@ impl Diagnostic for RunProblem {
             RunProblem::HeaderNotSendable { .. } => "check_header_not_sendable",
             RunProblem::NoAccessToken { .. } => "check_no_access_token",
             RunProblem::RelayRefused(_) => "check_relay_refused",
+            RunProblem::AirflowTestNotPasted => "paste_without_airflow_test",
         }
     }
 
     fn severity(&self) -> Severity {
-        Severity::Error
+        match self {
+            RunProblem::AirflowTestNotPasted => Severity::Warning,
+            _ => Severity::Error,
+        }
     }
 
     fn message(&self) -> String {
@@ -188,6 +200,10 @@ impl Diagnostic for RunProblem {
                 "This page's relay refused to forward the check ({}): {}",
                 r.code, r.message
             ),
+            RunProblem::AirflowTestNotPasted => "What you pasted does not hold the answer to \
+                 Airflow's own test (the Spark versions request), so there is no verdict yet: \
+                 it did not run, or was not copied."
+                .to_owned(),
         }
     }
 
@@ -206,6 +222,9 @@ impl Diagnostic for RunProblem {
             RunProblem::RelayRefused(r) if !r.fix.is_empty() => r.fix.clone(),
             RunProblem::RelayRefused(_) => "Run the check from a terminal with the \
                  commands below instead."
+                .to_owned(),
+            RunProblem::AirflowTestNotPasted => "Run the whole block and paste everything it \
+                 printed, from its first line to its last."
                 .to_owned(),
         }
     }
@@ -443,6 +462,40 @@ impl CheckRun {
         }
     }
 
+    /// The check as the terminal block ran it, read from what it printed: each step's
+    /// answer judged as a direct check judges it, in the plan's order, so an OAuth token
+    /// refused stops the check there as it would in the browser. A step the paste does
+    /// not hold is `NotPasted`, never a failure; without Airflow's test there is no
+    /// verdict, only the problem saying so.
+    pub fn from_transcript(plan: CheckPlan, conn_id: &str, transcript: &Transcript) -> CheckRun {
+        let mut run = CheckRun::start(plan, conn_id, Route::Terminal);
+        run.state = RunState::Finished;
+        let mut stopped = false;
+        for (planned, record) in run.plan.requests.iter().zip(run.steps.iter_mut()) {
+            let answer = match transcript.answer(planned.step) {
+                _ if stopped => {
+                    record.state = StepState::Skipped;
+                    continue;
+                }
+                Some(Ok(answer)) => answer,
+                None | Some(Err(_)) => {
+                    record.state = StepState::NotPasted;
+                    continue;
+                }
+            };
+            let cause = classify(&answer.clone().into_outcome(planned.step));
+            stopped = !matches!(cause, Cause::Passed(_)) && planned.step.failure_stops_check();
+            record.state = StepState::Answered;
+            record.attempts = 1;
+            record.cause = Some(cause);
+            run.requests_sent = run.requests_sent.saturating_add(1);
+        }
+        if run.overall_cause().is_none() {
+            run.problem = Some(RunProblem::AirflowTestNotPasted);
+        }
+        run
+    }
+
     /// Stops the check (an input changed). Nothing more is sent.
     pub fn cancel(&mut self) {
         if self.state == RunState::Checking {
@@ -493,7 +546,7 @@ impl CheckRun {
             }),
             RunState::Checking | RunState::Cancelled => false,
         };
-        let ways_on = browser_could_not_judge.then(|| WaysOn {
+        let ways_on = (browser_could_not_judge && self.route != Route::Terminal).then(|| WaysOn {
             relay: self.relay == RelayKnown::Available
                 && verdict_cause.is_some_and(|c| c.verdict() == Verdict::CorsBlocked),
             bash: terminal_route(&self.plan, Shell::Bash),
@@ -604,7 +657,7 @@ impl CheckRun {
             });
         }
         let (url, reachability_probe) = match self.route {
-            Route::Direct => (
+            Route::Direct | Route::Terminal => (
                 target.to_string(),
                 Some(format!("{}/", target.origin().ascii_serialization())),
             ),
@@ -674,6 +727,79 @@ pub fn relay_health_confirms(body: &[u8]) -> bool {
             .ok()
             .and_then(|v| v.get("relay").and_then(|r| r.as_str().map(str::to_owned)))
             .is_some_and(|r| r == "dbx-check")
+}
+
+/// What the page shows for a terminal paste: the report of [`CheckRun::from_transcript`]
+/// for the page's plan, or why the paste cannot be read. The report's notes say when the
+/// paste holds something shaped like a secret.
+pub fn read_pasted_check(
+    plan: &CheckPlan,
+    conn_id: &str,
+    text: &str,
+) -> Result<CheckReport, Finding> {
+    let transcript = read_transcript(text).map_err(|p| p.to_finding())?;
+    let mut report = CheckRun::from_transcript(plan.clone(), conn_id, &transcript).report();
+    report.notes = report
+        .steps
+        .iter()
+        .filter(|s| s.state == StepState::NotPasted && !s.step.is_airflow_test())
+        .map(|s| NotPasted(s.step).to_finding())
+        .collect();
+    if transcript.holds_secret {
+        report.notes.insert(0, PastedSecret.to_finding());
+    }
+    Ok(report)
+}
+
+/// A step whose answer the paste does not hold, besides Airflow's test (which is the
+/// report's problem): said as not run, never as failed.
+struct NotPasted(Step);
+
+impl Diagnostic for NotPasted {
+    fn code(&self) -> &'static str {
+        "paste_step_missing"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Info
+    }
+
+    fn message(&self) -> String {
+        format!(
+            "Not in what you pasted: the answer to \"{}\". That request did not run, or its \
+             answer was not copied.",
+            self.0.purpose()
+        )
+    }
+
+    fn fix(&self) -> String {
+        "To see it, paste everything the block printed.".to_owned()
+    }
+}
+
+/// A paste that holds a token: it stays on the page, but it has been on screen.
+struct PastedSecret;
+
+impl Diagnostic for PastedSecret {
+    fn code(&self) -> &'static str {
+        "paste_holds_secret"
+    }
+
+    fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+
+    fn message(&self) -> String {
+        "What you pasted holds what looks like a token or an access token. It stays on this \
+         page and goes nowhere, but it has been on your screen and in your terminal."
+            .to_owned()
+    }
+
+    fn fix(&self) -> String {
+        "If anyone else could see your screen or your terminal's history, revoke it and \
+         create a new one (personal access tokens: Settings, Developer, Access tokens)."
+            .to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -152,13 +152,25 @@ fn introduces_secret(previous_word: &str, separator: &str) -> bool {
 }
 
 fn looks_secret(word: &str) -> bool {
+    looks_issued_secret(word) || looks_random(word)
+}
+
+/// A Databricks secret by its prefix, or a JWT (an OAuth or Entra ID access token).
+fn looks_issued_secret(word: &str) -> bool {
     let word = word.trim_matches(|c: char| matches!(c, '.' | '/' | '-'));
     let prefixed = SECRET_PREFIXES.iter().any(|p| {
         word.strip_prefix(p)
             .is_some_and(|rest| rest.chars().take_while(char::is_ascii_alphanumeric).count() >= 8)
     });
     let jwt = word.starts_with("eyJ") && word.matches('.').count() >= 2;
-    prefixed || jwt || looks_random(word)
+    prefixed || jwt
+}
+
+/// Whether `text` holds a word shaped like an issued secret. Narrower than the masking
+/// above: a pasted terminal session is full of long ids and hashes that are not secret.
+pub(crate) fn holds_issued_secret(text: &str) -> bool {
+    text.split(|c: char| !is_word_char(c))
+        .any(looks_issued_secret)
 }
 
 /// Long runs of mixed letters and digits without dots are keys, tokens or hashes. A

@@ -14,7 +14,6 @@ use super::{AnswerBody, AnswerHeaders, RawOutcome, Step, Transport};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::vocabulary::AuthMethod;
 use serde::Serialize;
-use std::fmt::Write as _;
 
 /// The line `-w` prints after the body; the parser cuts the body there.
 pub const FINAL_URL_MARKER: &str = "[dbx-check final URL]";
@@ -37,24 +36,54 @@ pub enum Shell {
     PowerShell,
 }
 
-/// One planned request as a command.
+/// One planned request as lines of the block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TerminalCommand {
     pub step: Step,
-    /// Lines to run first, when this step needs a value an earlier step printed.
-    pub before: Vec<String>,
+    /// The request: the block's `dbx` function with the step's name and curl's arguments.
     pub command: String,
+    /// Lines run after it: for the OAuth token, keeping the access token without printing
+    /// it, and stopping when none was issued.
+    pub after: Vec<String>,
 }
 
-/// The whole check for one shell.
+/// The whole check for one shell: one block to copy, run in a child shell (bash) or a
+/// script block (PowerShell), so that Ctrl-C stops all of it and no secret is left in
+/// the user's session afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TerminalRoute {
     pub shell: Shell,
-    /// Run once first: reads each secret into an environment variable without echoing
-    /// it, so it stays out of the command, the shell history and the screen.
+    /// Reads each secret without echoing it, so it stays out of the command, the shell
+    /// history and the screen; then defines the `dbx` function.
     pub setup: Vec<String>,
     pub commands: Vec<TerminalCommand>,
 }
+
+impl TerminalRoute {
+    /// The block the page shows and copies: setup and commands, wrapped.
+    pub fn script(&self) -> String {
+        let (open, close) = match self.shell {
+            Shell::Bash => ("(", ")"),
+            Shell::PowerShell => ("& {", "}"),
+        };
+        let mut lines = vec![open.to_owned()];
+        lines.extend(self.setup.iter().cloned());
+        for c in &self.commands {
+            lines.push(c.command.clone());
+            lines.extend(c.after.iter().cloned());
+        }
+        lines.push(close.to_owned());
+        lines.join("\n")
+    }
+}
+
+/// The line the block prints before each request's output: the paste is read step by
+/// step whatever order or part of it comes back. The block prints it with a format
+/// (`%s`, `$step`), so the command's own text never reads as the marker.
+pub const STEP_MARKER: &str = "[dbx-check step: ";
+
+/// What the block prints in place of the access token it keeps.
+pub const HIDDEN_TOKEN: &str = "(hidden by dbx-check)";
 
 /// Airflow's own test, for where Airflow runs (facts §3: testing is disabled unless
 /// this exact setting is `Enabled`; env-defined connections can only be tested so).
@@ -82,8 +111,8 @@ pub fn airflow_cli_route(conn_id: &str) -> AirflowCliRoute {
     }
 }
 
-/// The terminal commands for a plan. Secrets never appear in them: they are read from
-/// environment variables that `setup` fills.
+/// The terminal block for a plan. Secrets never appear in it: they are read into shell
+/// variables at a prompt without echo, and the OAuth access token is kept by the block.
 pub fn terminal_route(plan: &CheckPlan, shell: Shell) -> TerminalRoute {
     let mut setup = Vec::new();
     let mut read = |kind: SecretKind| {
@@ -103,34 +132,29 @@ pub fn terminal_route(plan: &CheckPlan, shell: Shell) -> TerminalRoute {
     if plan.method.is_azure_only() {
         setup.extend(azure_sign_in(plan.method, shell, &plan.login));
     }
+    setup.push(request_function(shell));
 
-    let mut announced_access_token = false;
     let commands = plan
         .requests
         .iter()
         .map(|request| {
-            let mut before = Vec::new();
-            if let Some(Authorization::BearerFrom {
-                source: TokenSource::OauthTokenStep,
-            }) = request.authorization()
-            {
-                if !announced_access_token {
-                    announced_access_token = true;
-                    before.push(comment(
-                        shell,
-                        "Copy the access_token value from the answer above, then:",
-                    ));
-                    before.push(read_secret_line(
-                        shell,
-                        SecretKind::AccessToken.env_var(),
-                        "the access_token",
-                    ));
+            let call = format!(
+                "dbx {} {}",
+                request.step.as_str(),
+                curl_args(request, shell)
+            );
+            if request.step == Step::OauthToken {
+                TerminalCommand {
+                    step: request.step,
+                    command: capture(shell, &call),
+                    after: keep_access_token(shell),
                 }
-            }
-            TerminalCommand {
-                step: request.step,
-                before,
-                command: curl_command(request, shell),
+            } else {
+                TerminalCommand {
+                    step: request.step,
+                    command: call,
+                    after: Vec::new(),
+                }
             }
         })
         .collect();
@@ -147,19 +171,69 @@ fn comment(shell: Shell, text: &str) -> String {
     }
 }
 
-/// Works in bash and zsh alike: zsh's `read -p` means something else, so the prompt is
-/// printed separately.
+/// Works in bash 3.2 and later and in zsh alike: zsh's `read -p` means something else,
+/// so the prompt is printed separately.
 fn read_secret_line(shell: Shell, var: &str, what: &str) -> String {
     match shell {
         Shell::Bash => format!(
-            "printf '%s: ' {}; read -rs {var}; echo; export {var}",
+            "printf '%s: ' {}; read -rs {var}; echo",
             bash_quote(&crate::finding::capitalise(what))
         ),
         // NetworkCredential turns the SecureString back into text in PowerShell 5.1 and 7.
         Shell::PowerShell => format!(
-            "$env:{var} = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString {})).Password",
+            "${var} = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString {})).Password",
             powershell_quote(&crate::finding::capitalise(what))
         ),
+    }
+}
+
+/// `dbx STEP ARGS...`: prints the step's marker, then what curl prints for the request
+/// (`-D -`: status line and headers, then the body; `-w`: the final URL, also after a
+/// failure), curl's own errors in line with it.
+fn request_function(shell: Shell) -> String {
+    let write_out = format!("'\\n{FINAL_URL_MARKER} %{{url_effective}}\\n'");
+    match shell {
+        Shell::Bash => format!(
+            "dbx() {{ printf '\\n{STEP_MARKER}%s]\\n' \"$1\"; shift; curl -sS -L -D - --max-time {CURL_MAX_TIME} -w {write_out} \"$@\" 2>&1; }}"
+        ),
+        Shell::PowerShell => format!(
+            "function dbx {{ $step, $rest = $args; \"`n{STEP_MARKER}$step]\"; curl.exe -sS -L -D - --max-time {CURL_MAX_TIME} -w {write_out} @rest 2>&1 }}"
+        ),
+    }
+}
+
+/// The token request with its output kept in a variable instead of printed.
+fn capture(shell: Shell, call: &str) -> String {
+    match shell {
+        Shell::Bash => format!("answer=$({call})"),
+        Shell::PowerShell => format!("$answer = {call} | Out-String"),
+    }
+}
+
+/// After the token request: the access token taken from the kept answer with what every
+/// machine has (sed, or PowerShell's regex), the answer printed with the token hidden,
+/// and the block stopped when no token was issued (the later requests could only fail).
+fn keep_access_token(shell: Shell) -> Vec<String> {
+    let var = SecretKind::AccessToken.env_var();
+    match shell {
+        Shell::Bash => vec![
+            format!(
+                "{var}=$(printf '%s\\n' \"$answer\" | sed -n 's/.*\"access_token\" *: *\"\\([^\"]*\\)\".*/\\1/p')"
+            ),
+            format!(
+                "printf '%s\\n' \"$answer\" | sed 's/\"access_token\" *: *\"[^\"]*\"/\"access_token\": \"{HIDDEN_TOKEN}\"/'"
+            ),
+            format!("[ -n \"${var}\" ] || exit 1"),
+        ],
+        Shell::PowerShell => vec![
+            format!(
+                "${var} = [regex]::Match($answer, '\"access_token\"\\s*:\\s*\"([^\"]*)\"').Groups[1].Value"
+            ),
+            format!(
+                "$answer -replace '\"access_token\"\\s*:\\s*\"[^\"]*\"', '\"access_token\": \"{HIDDEN_TOKEN}\"'"
+            ),
+            format!("if (-not ${var}) {{ return }}"),
+        ],
     }
 }
 
@@ -184,7 +258,7 @@ fn azure_sign_in(method: AuthMethod, shell: Shell, login: &str) -> Vec<String> {
                     bash_quote(client)
                 ),
                 Shell::PowerShell => format!(
-                    "$env:AZURE_TENANT_ID = Read-Host 'Tenant id'; az login --service-principal --username {} --password \"$($env:AZURE_CLIENT_SECRET)\" --tenant \"$($env:AZURE_TENANT_ID)\" --allow-no-subscriptions --output none",
+                    "$AZURE_TENANT_ID = Read-Host 'Tenant id'; az login --service-principal --username {} --password \"$AZURE_CLIENT_SECRET\" --tenant \"$AZURE_TENANT_ID\" --allow-no-subscriptions --output none",
                     powershell_quote(client)
                 ),
             });
@@ -205,52 +279,44 @@ fn azure_sign_in(method: AuthMethod, shell: Shell, login: &str) -> Vec<String> {
         }
     }
     lines.push(match shell {
-        Shell::Bash => format!("export DATABRICKS_TOKEN=\"$({get_token})\""),
-        Shell::PowerShell => format!("$env:DATABRICKS_TOKEN = {get_token}"),
+        Shell::Bash => format!("DATABRICKS_TOKEN=\"$({get_token})\""),
+        Shell::PowerShell => format!("$DATABRICKS_TOKEN = {get_token}"),
     });
     lines
 }
 
-fn curl_command(request: &PlannedRequest, shell: Shell) -> String {
+/// curl's arguments for one planned request, after the `dbx` function's own.
+fn curl_args(request: &PlannedRequest, shell: Shell) -> String {
     let quote = |s: &str| match shell {
         Shell::Bash => bash_quote(s),
         Shell::PowerShell => powershell_quote(s),
     };
     // Inside double quotes so the shell expands the variable and nothing else.
-    let var = |name: &str| match shell {
-        Shell::Bash => format!("${name}"),
-        Shell::PowerShell => format!("$($env:{name})"),
-    };
-    let mut cmd = match shell {
-        Shell::Bash => "curl".to_owned(),
-        Shell::PowerShell => "curl.exe".to_owned(),
-    };
-    let _ = write!(cmd, " -sS -L -D - --max-time {CURL_MAX_TIME}");
+    let var = |name: &str| format!("${name}");
+    let mut args = Vec::new();
     // `--data` already makes curl POST; an explicit `-X POST` would also be kept on
     // redirects, which `-L` must not do.
     if request.method == HttpMethod::Post && request.body.is_none() {
-        cmd.push_str(" -X POST");
+        args.push("-X POST".to_owned());
     }
     for header in &request.headers {
         match &header.value {
             super::plan::HeaderValue::Plain(value) => {
-                let _ = write!(cmd, " -H {}", quote(&format!("{}: {value}", header.name)));
+                args.push(format!(
+                    "-H {}",
+                    quote(&format!("{}: {value}", header.name))
+                ));
             }
             super::plan::HeaderValue::Authorization(auth) => {
-                let _ = write!(cmd, " {}", authorization_args(auth, shell, &quote, &var));
+                args.push(authorization_args(auth, shell, &quote, &var));
             }
         }
     }
     if let Some(body) = &request.body {
-        let _ = write!(cmd, " --data {}", quote(body));
+        args.push(format!("--data {}", quote(body)));
     }
-    let _ = write!(
-        cmd,
-        " -w {} {}",
-        quote(&format!("\\n{FINAL_URL_MARKER} %{{url_effective}}\\n")),
-        quote(&request.url)
-    );
-    cmd
+    args.push(quote(&request.url));
+    args.join(" ")
 }
 
 fn authorization_args(
@@ -272,22 +338,22 @@ fn authorization_args(
         Authorization::BearerFrom {
             source: TokenSource::EntraId,
         } => format!("-H \"Authorization: Bearer {}\"", var("DATABRICKS_TOKEN")),
-        // curl -u sends exactly `Basic base64(login:password)`, as requests does. The
-        // login is quoted on its own and joined to the double-quoted variable part.
-        Authorization::Basic { login, kind, .. } => {
-            let joined = match shell {
-                Shell::Bash => format!("{}\":{}\"", quote(login), var(kind.env_var())),
-                Shell::PowerShell => {
-                    // PowerShell does not join adjacent quoted words into one argument.
-                    format!(
-                        "(\"{{0}}:{{1}}\" -f {}, {})",
-                        quote(login),
-                        format_args!("$env:{}", kind.env_var())
-                    )
-                }
-            };
-            format!("-u {joined}")
-        }
+        // `Basic base64(login:password)`, as requests sends it, built in a header rather
+        // than with curl's `-u`: after a redirect curl puts `-u`'s login and password
+        // into `%{url_effective}`, which the block prints.
+        Authorization::Basic { login, kind, .. } => match shell {
+            Shell::Bash => format!(
+                "-H \"Authorization: Basic $(printf '%s:%s' {} \"{}\" | base64 | tr -d '\\n')\"",
+                quote(login),
+                var(kind.env_var())
+            ),
+            // Latin-1 (code page 28591), the encoding requests uses for Basic credentials.
+            Shell::PowerShell => format!(
+                "-H (\"Authorization: Basic \" + [Convert]::ToBase64String([Text.Encoding]::GetEncoding(28591).GetBytes(('{{0}}:{{1}}' -f {}, {}))))",
+                quote(login),
+                var(kind.env_var())
+            ),
+        },
     }
 }
 
@@ -362,6 +428,8 @@ pub enum PasteProblem {
     Empty,
     #[error("the pasted text has no HTTP status line")]
     NoStatusLine,
+    #[error("the pasted text holds no step of the block")]
+    NoStepMarker,
 }
 
 impl Diagnostic for PasteProblem {
@@ -369,6 +437,7 @@ impl Diagnostic for PasteProblem {
         match self {
             PasteProblem::Empty => "paste_empty",
             PasteProblem::NoStatusLine => "paste_without_status",
+            PasteProblem::NoStepMarker => "paste_without_steps",
         }
     }
 
@@ -382,12 +451,16 @@ impl Diagnostic for PasteProblem {
             PasteProblem::NoStatusLine => "The pasted text does not start with an HTTP status \
                  line such as `HTTP/2 403`, so the answer cannot be read."
                 .to_owned(),
+            PasteProblem::NoStepMarker => "The pasted text holds no line such as \
+                 `[dbx-check step: spark_versions]`, which the block prints before each \
+                 request's answer, so no answer can be matched to its request."
+                .to_owned(),
         }
     }
 
     fn fix(&self) -> String {
-        "Run the command exactly as given (its `-D -` prints the status line and headers \
-         before the body) and paste everything it printed."
+        "Copy the block from this page again, run it as it is, and paste everything it \
+         printed (the whole block's output, not a single answer)."
             .to_owned()
     }
 }
@@ -455,7 +528,7 @@ pub fn parse_pasted_answer(text: &str) -> Result<PastedAnswer, PasteProblem> {
     let final_url = marker_at
         .and_then(|i| rest.get(i))
         .and_then(|l| l.trim_start().strip_prefix(FINAL_URL_MARKER))
-        .map(|u| u.trim().to_owned())
+        .map(|u| without_credentials(u.trim()))
         .filter(|u| !u.is_empty());
     let body_lines = match marker_at {
         Some(i) => rest.get(..i).unwrap_or_default(),
@@ -482,7 +555,20 @@ pub fn parse_pasted_answer(text: &str) -> Result<PastedAnswer, PasteProblem> {
     })
 }
 
-fn cut_at_char_boundary(text: &str, max: usize) -> &str {
+/// The URL without a login and password in it: curl writes `-u`'s there after a
+/// redirect, and older blocks used `-u`. The report never shows a secret.
+fn without_credentials(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub(super) fn cut_at_char_boundary(text: &str, max: usize) -> &str {
     let mut end = max.min(text.len());
     while end > 0 && !text.is_char_boundary(end) {
         end -= 1;
@@ -537,33 +623,39 @@ mod tests {
     }
 
     fn all_text(r: &TerminalRoute) -> String {
-        let mut s = r.setup.join("\n");
-        for c in &r.commands {
-            s.push_str(&c.before.join("\n"));
-            s.push_str(&c.command);
-        }
-        s
+        r.script()
     }
 
     #[test]
-    fn pat_command_is_the_request_airflow_makes_with_the_token_from_the_environment() {
+    fn the_pat_block_is_one_child_shell_that_reads_the_token_then_runs_each_request() {
         let r = route(AuthMethod::Pat, "", Shell::Bash);
+        let script = r.script();
+        let lines: Vec<&str> = script.lines().collect();
+        assert_eq!(lines.first(), Some(&"("));
+        assert_eq!(lines.last(), Some(&")"));
         assert_eq!(
-            r.setup,
-            ["printf '%s: ' 'Your personal access token'; read -rs DATABRICKS_TOKEN; echo; export DATABRICKS_TOKEN"]
+            lines[1],
+            "printf '%s: ' 'Your personal access token'; read -rs DATABRICKS_TOKEN; echo"
+        );
+        assert_eq!(
+            lines[2],
+            "dbx() { printf '\\n[dbx-check step: %s]\\n' \"$1\"; shift; curl -sS -L -D - \
+             --max-time 30 -w '\\n[dbx-check final URL] %{url_effective}\\n' \"$@\" 2>&1; }"
         );
         assert_eq!(
             r.commands[0].command,
-            "curl -sS -L -D - --max-time 30 -H 'Accept: application/json' \
+            "dbx spark_versions -H 'Accept: application/json' \
              -H \"Authorization: Bearer $DATABRICKS_TOKEN\" \
-             -w '\\n[dbx-check final URL] %{url_effective}\\n' \
              https://dbc-a1b2345c-d6e7.cloud.databricks.com/api/2.1/clusters/spark-versions"
         );
+        assert_eq!(lines.len(), 2 + 1 + 3 + 1, "{script}");
         let ps = route(AuthMethod::Pat, "", Shell::PowerShell);
-        assert!(ps.commands[0]
-            .command
-            .starts_with("curl.exe -sS -L -D - --max-time 30 -H 'Accept: application/json' -H \"Authorization: Bearer $($env:DATABRICKS_TOKEN)\""));
-        assert!(ps.setup[0].starts_with("$env:DATABRICKS_TOKEN = [Net.NetworkCredential]"));
+        assert!(ps.commands[0].command.starts_with(
+            "dbx spark_versions -H 'Accept: application/json' -H \"Authorization: Bearer $DATABRICKS_TOKEN\""
+        ));
+        assert!(ps.setup[0].starts_with("$DATABRICKS_TOKEN = [Net.NetworkCredential]"));
+        let ps_script = ps.script();
+        assert!(ps_script.starts_with("& {\n") && ps_script.ends_with("\n}"));
     }
 
     #[test]
@@ -578,23 +670,26 @@ mod tests {
     }
 
     #[test]
-    fn basic_logins_are_quoted_and_joined_to_the_variable() {
+    fn basic_credentials_are_built_in_a_header_with_the_login_quoted() {
         let r = route(AuthMethod::Basic, "o'brien@example.com", Shell::Bash);
         assert!(
-            r.commands[0]
-                .command
-                .contains(r#"-u 'o'\''brien@example.com'":$DATABRICKS_PASSWORD""#),
+            r.commands[0].command.contains(
+                r#"-H "Authorization: Basic $(printf '%s:%s' 'o'\''brien@example.com' "$DATABRICKS_PASSWORD" | base64 | tr -d '\n')""#
+            ),
             "{}",
             r.commands[0].command
         );
+        // Never curl's -u: after a redirect curl prints its login and password in the
+        // final URL.
+        assert!(!r.script().contains(" -u "));
         let ps = route(AuthMethod::PatBasic, "token", Shell::PowerShell);
         assert!(ps.commands[0]
             .command
-            .contains(r#"-u ("{0}:{1}" -f 'token', $env:DATABRICKS_TOKEN)"#));
+            .contains(r#"GetBytes(('{0}:{1}' -f 'token', $DATABRICKS_TOKEN))"#));
     }
 
     #[test]
-    fn sp_oauth_posts_the_form_then_asks_for_the_access_token() {
+    fn sp_oauth_posts_the_form_and_keeps_the_access_token_off_the_screen() {
         let r = route(AuthMethod::SpOauth, "8c1e4b0a-7d52", Shell::Bash);
         let token = &r.commands[0];
         assert_eq!(token.step, Step::OauthToken);
@@ -607,9 +702,13 @@ mod tests {
             .contains("-H 'Content-Type: application/x-www-form-urlencoded'"));
         assert!(token
             .command
-            .contains("-u 8c1e4b0a-7d52\":$DATABRICKS_CLIENT_SECRET\""));
-        assert!(r.commands[1].before[1].contains("read -rs DATABRICKS_ACCESS_TOKEN"));
-        assert!(r.commands[2].before.is_empty());
+            .contains("printf '%s:%s' 8c1e4b0a-7d52 \"$DATABRICKS_CLIENT_SECRET\""));
+        assert!(token.command.starts_with("answer=$(dbx oauth_token "));
+        assert_eq!(token.after.len(), 3);
+        assert!(token.after[0].starts_with("DATABRICKS_ACCESS_TOKEN=$(printf"));
+        assert!(token.after[1].contains(HIDDEN_TOKEN));
+        assert!(r.commands[2].after.is_empty());
+        assert!(!r.script().contains("read -rs DATABRICKS_ACCESS_TOKEN"));
         assert!(r.commands[1]
             .command
             .contains("\"Authorization: Bearer $DATABRICKS_ACCESS_TOKEN\""));
@@ -620,11 +719,11 @@ mod tests {
         let r = route(AuthMethod::AzureSp, "app-id", Shell::Bash);
         let text = all_text(&r);
         assert!(text.contains("az login --service-principal --username app-id"));
-        assert!(text.contains("export DATABRICKS_TOKEN=\"$(az account get-access-token --resource 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"));
+        assert!(text.contains("DATABRICKS_TOKEN=\"$(az account get-access-token --resource 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"));
         assert!(r.commands[0].command.contains("Bearer $DATABRICKS_TOKEN"));
         let mi = all_text(&route(AuthMethod::AzureMi, "", Shell::PowerShell));
         assert!(mi.contains("az login --identity"));
-        assert!(mi.contains("$env:DATABRICKS_TOKEN = az account get-access-token"));
+        assert!(mi.contains("$DATABRICKS_TOKEN = az account get-access-token"));
     }
 
     #[test]
@@ -699,7 +798,7 @@ mod tests {
         assert_eq!(parse_pasted_answer(" \n\t"), Err(PasteProblem::Empty));
         let e = parse_pasted_answer("{\"versions\": []}").unwrap_err();
         assert_eq!(e, PasteProblem::NoStatusLine);
-        assert!(e.to_finding().fix.contains("-D -"));
+        assert!(e.to_finding().fix.contains("paste everything it printed"));
         assert_eq!(
             parse_pasted_answer("HTTP/1.1 2000 OK"),
             Err(PasteProblem::NoStatusLine)
