@@ -5,9 +5,10 @@
 //! Components call [`run_check`] only.
 
 use dbx_check_core::check::{
-    relay_health_confirms, CheckPlan, CheckReport, CheckRun, NextRequest, Progress, RawOutcome,
-    Route, RunState, Transport, MAX_ANSWER_BYTES, PROBE_TIMEOUT_MS, RELAY_HEALTH_PATH,
+    CheckPlan, CheckReport, CheckRun, NextRequest, Progress, RawOutcome, Route, RunState,
+    Transport, MAX_ANSWER_BYTES, PROBE_TIMEOUT_MS,
 };
+use dbx_check_core::relay::{page_mark_confirms, PAGE_MARK_NAME};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
@@ -61,8 +62,7 @@ pub async fn run_check(
         on_progress(&run);
     }
     if run.wants_relay_check() {
-        let found = relay_available().await;
-        run.relay_checked(found);
+        run.relay_checked(relay_available());
     }
     // Never leave the page saying "checking": the core's bound makes this unreachable.
     if run.state() == RunState::Checking {
@@ -108,22 +108,19 @@ pub async fn execute(req: &NextRequest, abort: &AbortSignal) -> Result<RawOutcom
     }
 }
 
-/// Whether the page is served by the dbx-check relay (same-origin `GET /relay/health`
-/// answering `{"relay": "dbx-check"}`), so the relay route can be offered.
-pub async fn relay_available() -> bool {
-    let Some(deadline) = Deadline::arm(PROBE_TIMEOUT_MS, None) else {
-        return false;
-    };
-    let init = request_init("GET", RequestMode::SameOrigin, &deadline.signal());
-    let Some(response) = fetch(RELAY_HEALTH_PATH, &init).await else {
-        return false;
-    };
-    if response.status() != 200 {
-        return false;
-    }
-    read_body(&response, MAX_ANSWER_BYTES)
-        .await
-        .is_ok_and(|body| relay_health_confirms(&body))
+/// Whether the page is served by the dbx-check relay, so the relay route can be
+/// offered: the relay marks the page it serves with a `<meta>`, and the core says what
+/// the mark means. Reading it sends nothing, so a plain static host logs no failed probe.
+pub fn relay_available() -> bool {
+    let content = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("meta[name=\"{PAGE_MARK_NAME}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"));
+    page_mark_confirms(content.as_deref())
 }
 
 /// Waits `ms` milliseconds (the retry's `Retry-After`).

@@ -26,7 +26,7 @@ pub struct PageState {
     /// Bumped on every edit of what the check sends, so an answer to an outdated check
     /// is dropped and a running one is aborted.
     pub generation: u64,
-    /// The page is served by the dbx-check relay (`GET /relay/health` answered).
+    /// The page is served by the dbx-check relay (it carries the relay's mark).
     pub relay_available: bool,
     pub check: CheckStatus,
     /// The diagnosis of an answer the user ran in a terminal and pasted back.

@@ -143,8 +143,20 @@ async fn the_callers_abort_gives_no_outcome() {
 }
 
 #[wasm_bindgen_test]
-async fn the_test_server_is_no_relay() {
-    assert!(!net::relay_available().await);
+fn the_relay_is_found_by_its_mark_only() {
+    // The test server is no relay and its page carries no mark.
+    assert!(!net::relay_available());
+    let document = web_sys::window().unwrap().document().unwrap();
+    let meta = document.create_element("meta").unwrap();
+    meta.set_attribute("name", "dbx-check-relay").unwrap();
+    meta.set_attribute("content", "something else").unwrap();
+    let body = document.body().unwrap();
+    body.append_child(&meta).unwrap();
+    assert!(!net::relay_available());
+    meta.set_attribute("content", "dbx-check").unwrap();
+    assert!(net::relay_available());
+    meta.remove();
+    assert!(!net::relay_available());
 }
 
 #[wasm_bindgen_test]

@@ -24,9 +24,7 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
     {
         let state = state.clone();
         use_effect_with((), move |_| {
-            spawn_local(async move {
-                state.dispatch(Action::RelayDetected(net::relay_available().await))
-            });
+            state.dispatch(Action::RelayDetected(net::relay_available()))
         });
     }
     // Any change to what the check sends aborts the running one.

@@ -1,6 +1,6 @@
 // The release page served by the relay (as `make run` serves it) in Chromium, with the
 // fake workspace behind the relay: the page loads under the relay's security headers,
-// finds the relay at /relay/health, and a same-origin call through it reaches a
+// finds the relay by the mark the relay adds to it, and a same-origin call through it reaches a
 // workspace that refuses browsers (nocors-).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,11 +80,17 @@ test('the relay serves the page, which starts under its security headers', async
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const checker = new CheckerPage(page, relayUrl + '/');
+  const paths = [];
+  page.on('request', (r) => paths.push(new URL(r.url()).pathname));
   const response = await page.goto(relayUrl + '/');
   const headers = response.headers();
   assert.match(headers['content-security-policy'], /object-src 'none'/);
   assert.equal(headers['x-content-type-options'], 'nosniff');
   await checker.root.waitFor({ state: 'attached' });
+  // The relay marks the page it serves; the page reads the mark and asks nothing.
+  assert.equal(await page.locator('meta[name="dbx-check-relay"]').getAttribute('content'), 'dbx-check');
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(paths.filter((p) => p.startsWith('/relay')), []);
   await page.screenshot({ path: screenshotPath('relay-served-page'), fullPage: true });
   // A Content Security Policy violation shows up as a console error.
   assert.deepEqual(checker.consoleErrors, []);

@@ -7,8 +7,14 @@
 //! relay, the page calls its own origin and the relay makes the identical request.
 //!
 //! The contract, for the page:
-//! - Find the relay: `GET /relay/health` on the page's own origin answers
-//!   `{"relay": "dbx-check", "version": "..."}` ([`is_relay_health`]).
+//! - Find the relay without a request: the relay adds [`page_mark`], a
+//!   `<meta name="dbx-check-relay" content="dbx-check">`, to the `index.html` it serves;
+//!   read its `content` with [`page_mark_confirms`]. No mark: no relay (a plain static
+//!   host, where a probe would only log a failed request). Other clients ask
+//!   `GET /relay/health`, which answers `{"relay": "dbx-check", "version": "..."}`
+//!   ([`is_relay_health`]).
+//! - The relay's paths are absolute (`/relay/...`): the relay serves the page at the
+//!   root of its origin, so they are on the page's origin wherever the mark is.
 //! - Send each planned request to [`relay_path`]`(hostname, step)`, i.e.
 //!   `/relay/<lower-case workspace host name>/<the step's API path>`, with the planned
 //!   method, the planned `Accept`, `Authorization` and `Content-Type` headers, the planned
@@ -774,6 +780,62 @@ impl RelayHealth {
             paths: Step::ALL.map(Step::path).to_vec(),
         }
     }
+}
+
+/// The `name` of the `<meta>` the relay adds to the page it serves. The page reads it
+/// to learn, without a request, that the relay is on its origin: on a plain static
+/// host a probe such as `GET /relay/health` would fail and log an error.
+pub const PAGE_MARK_NAME: &str = "dbx-check-relay";
+
+/// The mark as the relay writes it. A `<meta>` is no script, so the page's Content
+/// Security Policy, which lists the hashes of its inline scripts, still holds.
+pub fn page_mark() -> String {
+    format!(r#"<meta name="{PAGE_MARK_NAME}" content="{RELAY_NAME}" />"#)
+}
+
+/// Whether the mark's `content` (`None`: the page has no mark) says the page's own
+/// origin is a dbx-check relay.
+pub fn page_mark_confirms(content: Option<&str>) -> bool {
+    content.is_some_and(|c| c.trim() == RELAY_NAME)
+}
+
+/// `html` with [`page_mark`] inserted just before its `</head>`, or `None` when it has
+/// no `</head>` outside a `<script>` (inserting inside one would change the script and
+/// break its hash; the page then works as on a static host).
+pub fn mark_page(html: &[u8]) -> Option<Vec<u8>> {
+    let at = head_end(html)?;
+    let mark = page_mark();
+    let mut marked = Vec::with_capacity(html.len() + mark.len() + 1);
+    marked.extend_from_slice(html.get(..at)?);
+    marked.extend_from_slice(mark.as_bytes());
+    marked.push(b'\n');
+    marked.extend_from_slice(html.get(at..)?);
+    Some(marked)
+}
+
+/// Where the first `</head>` outside a `<script>` element starts (ASCII case ignored).
+fn head_end(html: &[u8]) -> Option<usize> {
+    let lower = html.to_ascii_lowercase();
+    let find = |needle: &[u8], from: usize| {
+        lower
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut from = 0;
+    // Each turn passes one script element or ends: bounded by the page's length.
+    for _ in 0..=html.len() {
+        let head = find(b"</head", from)?;
+        match find(b"<script", from) {
+            Some(script) if script < head => {
+                // Script text ends only at `</script`; an unclosed script has no head end after it.
+                from = find(b"</script", script)? + 1;
+            }
+            _ => return Some(head),
+        }
+    }
+    None
 }
 
 /// True when a `GET /relay/health` body says a dbx-check relay is there.

@@ -8,9 +8,16 @@
 //!
 //! # The page's side of the contract
 //!
-//! 1. Find the relay: `GET /relay/health` (same origin) answers `200`
+//! 1. Find the relay: every HTML page the relay serves from `dist/` carries, just
+//!    before its `</head>`, `<meta name="dbx-check-relay" content="dbx-check" />`
+//!    (`dbx_check_core::relay::page_mark`; read it with `page_mark_confirms`). No mark:
+//!    no relay, and no request was spent finding out, so a plain static host logs no
+//!    failed probe. The mark is no script, so the page's CSP hashes still hold. Other
+//!    clients ask `GET /relay/health`, which answers `200`
 //!    `{"relay": "dbx-check", "version": "0.1.0", "paths": [...]}`
-//!    (check with `dbx_check_core::relay::is_relay_health`). Anything else: no relay.
+//!    (`dbx_check_core::relay::is_relay_health`).
+//!    The relay serves the page at the root of its origin, so the paths below are
+//!    absolute; a proxy that moves the relay under a sub-path breaks them.
 //! 2. For each planned request, `fetch(relay_path(hostname, step))`, i.e.
 //!    `/relay/<lower-case host name>/<API path>`, for example
 //!    `GET /relay/dbc-a1b2345c-d6e7.cloud.databricks.com/api/2.1/clusters/spark-versions`
@@ -634,9 +641,16 @@ async fn static_file(state: &State, req: &Request<Incoming>) -> Response<Full<By
     let Some(file) = files::resolve(root, req.uri().path()).await else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
-    let Ok(bytes) = tokio::fs::read(&file).await else {
+    let Ok(mut bytes) = tokio::fs::read(&file).await else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
+    let content_type = files::content_type(&file);
+    // The page learns from this mark that its relay is here, without a request.
+    if content_type.starts_with("text/html") {
+        if let Some(marked) = relay::mark_page(&bytes) {
+            bytes = marked;
+        }
+    }
     let length = bytes.len();
     let body = if req.method() == Method::HEAD {
         Bytes::new()
@@ -644,7 +658,7 @@ async fn static_file(state: &State, req: &Request<Incoming>) -> Response<Full<By
         Bytes::from(bytes)
     };
     let mut response = Response::new(Full::new(body));
-    set(&mut response, "content-type", files::content_type(&file));
+    set(&mut response, "content-type", content_type);
     // Trunk names assets by content hash, but index.html is not: revalidate everything.
     set(&mut response, "cache-control", "no-cache");
     if let Ok(v) = HeaderValue::from_str(&length.to_string()) {

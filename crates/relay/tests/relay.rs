@@ -822,7 +822,7 @@ async fn it_serves_the_page_with_types_and_security_headers_and_its_health() {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>dbx-check</title>",
+        "<!doctype html><html><head><title>dbx-check</title></head><body></body></html>",
     )
     .unwrap();
     std::fs::write(dist.join("app-1a2b_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
@@ -838,7 +838,17 @@ async fn it_serves_the_page_with_types_and_security_headers_and_its_health() {
         index.header("content-type"),
         Some("text/html; charset=utf-8")
     );
-    assert!(String::from_utf8_lossy(&index.body).contains("<title>dbx-check</title>"));
+    // Marked for the page to find its relay without a request; the length follows.
+    let marked = format!(
+        "<!doctype html><html><head><title>dbx-check</title>{}\n</head><body></body></html>",
+        dbx_check_core::relay::page_mark()
+    );
+    assert_eq!(String::from_utf8_lossy(&index.body), marked);
+    assert_eq!(
+        index.header("content-length"),
+        Some(marked.len().to_string().as_str())
+    );
+    assert_eq!(page.get("/index.html").await.body, index.body);
     assert!(index
         .header("content-security-policy")
         .unwrap()

@@ -7,11 +7,7 @@ export class CheckerPage {
     this.consoleErrors = [];
     this.pageErrors = [];
     page.on('console', (msg) => {
-      // On a plain static host the page's relay probe (GET /relay/health) answers 404,
-      // which the browser logs; that is the page working as designed.
-      if (msg.type() === 'error' && !msg.location().url.endsWith('/relay/health')) {
-        this.consoleErrors.push(msg.text());
-      }
+      if (msg.type() === 'error') this.consoleErrors.push(msg.text());
     });
     page.on('pageerror', (err) => {
       this.pageErrors.push(String(err));

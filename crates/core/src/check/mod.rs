@@ -22,9 +22,9 @@ pub use plan::{
     HeaderValue, HttpMethod, PlanNote, PlannedHeader, PlannedRequest, SecretKind, TokenSource,
 };
 pub use run::{
-    read_pasted_check, relay_health_confirms, CheckReport, CheckRun, Identity, NextRequest,
-    Progress, Route, RunProblem, RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES,
-    MAX_RETRY_WAIT_SECONDS, PROBE_TIMEOUT_MS, RELAY_HEALTH_PATH,
+    read_pasted_check, CheckReport, CheckRun, Identity, NextRequest, Progress, Route, RunProblem,
+    RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES, MAX_RETRY_WAIT_SECONDS,
+    PROBE_TIMEOUT_MS,
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{

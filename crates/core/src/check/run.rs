@@ -49,9 +49,6 @@ pub const PROBE_TIMEOUT_MS: u32 = 5_000;
 /// Databricks answer of the check comes near; reading more would only cost memory.
 pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 
-/// The relay's own health answer, on the page's origin.
-pub const RELAY_HEALTH_PATH: &str = "/relay/health";
-
 /// Where a request goes: straight from the browser to the workspace, or through the
 /// relay on the page's own origin (`/relay/<hostname>/<path>`), which makes the same
 /// request from a server, where CORS does not apply.
@@ -504,8 +501,8 @@ impl CheckRun {
     }
 
     /// True when the report would offer the relay and the page has not said yet whether
-    /// it is served by one: ask `GET` [`RELAY_HEALTH_PATH`] and tell
-    /// [`CheckRun::relay_checked`].
+    /// it is served by one: read the relay's mark on the page
+    /// ([`crate::relay::page_mark_confirms`]) and tell [`CheckRun::relay_checked`].
     pub fn wants_relay_check(&self) -> bool {
         self.relay == RelayKnown::Unknown
             && self.route == Route::Direct
@@ -717,16 +714,6 @@ fn fetch_accepts(value: &str) -> bool {
     value
         .chars()
         .all(|c| u32::from(c) <= 0xFF && !matches!(c, '\0' | '\r' | '\n'))
-}
-
-/// Whether `GET /relay/health` answered as this project's relay does:
-/// a JSON object with `"relay": "dbx-check"`.
-pub fn relay_health_confirms(body: &[u8]) -> bool {
-    body.len() <= 64 * 1024
-        && serde_json::from_slice::<serde_json::Value>(body)
-            .ok()
-            .and_then(|v| v.get("relay").and_then(|r| r.as_str().map(str::to_owned)))
-            .is_some_and(|r| r == "dbx-check")
 }
 
 /// What the page shows for a terminal paste: the report of [`CheckRun::from_transcript`]

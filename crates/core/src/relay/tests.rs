@@ -332,6 +332,52 @@ fn the_health_answer_is_recognised() {
     assert_eq!(json["paths"].as_array().map(Vec::len), Some(4));
 }
 
+#[test]
+fn the_page_mark_goes_before_the_head_end_and_leaves_scripts_alone() {
+    let page = "<!doctype html>\n<html><head>\n<meta charset=\"utf-8\" />\n<script type=\"module\">\nlet s = '</head>';\n</script>\n<link rel=\"preload\"></HEAD>\n<body></body></html>";
+    let marked = String::from_utf8(mark_page(page.as_bytes()).unwrap()).unwrap();
+    let script = "<script type=\"module\">\nlet s = '</head>';\n</script>";
+    assert!(marked.contains(script), "{marked}");
+    assert!(
+        marked.contains(&format!("<link rel=\"preload\">{}\n</HEAD>", page_mark())),
+        "{marked}"
+    );
+    assert_eq!(marked.len(), page.len() + page_mark().len() + 1);
+    assert_eq!(
+        mark_page(b"<html><head><title>t</title></head></html>").map(String::from_utf8),
+        Some(Ok(format!(
+            "<html><head><title>t</title>{}\n</head></html>",
+            page_mark()
+        )))
+    );
+    for unmarkable in [
+        "",
+        "<html><body>no head end</body></html>",
+        "<head><script>never closed </head>",
+        "<head><script></script><script>let x='</head>'",
+    ] {
+        assert_eq!(mark_page(unmarkable.as_bytes()), None, "{unmarkable}");
+    }
+}
+
+#[test]
+fn only_the_relays_own_mark_says_a_relay_is_there() {
+    assert!(page_mark_confirms(Some(RELAY_NAME)));
+    assert!(page_mark_confirms(Some(" dbx-check ")));
+    assert!(page_mark().contains(&format!(
+        r#"name="{PAGE_MARK_NAME}" content="{RELAY_NAME}""#
+    )));
+    for other in [
+        None,
+        Some(""),
+        Some("yes"),
+        Some("dbx-check-relay"),
+        Some("DBX-CHECK"),
+    ] {
+        assert!(!page_mark_confirms(other), "{other:?}");
+    }
+}
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
@@ -521,5 +567,7 @@ proptest! {
         }
         let _ = relayed_outcome(Step::OauthToken, status, headers, body.clone());
         let _ = is_relay_health(&body);
+        let _ = mark_page(&body);
+        let _ = page_mark_confirms(std::str::from_utf8(&body).ok());
     }
 }

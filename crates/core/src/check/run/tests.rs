@@ -648,21 +648,6 @@ fn latin_1_secrets_are_sendable_as_fetch_allows() {
 }
 
 #[test]
-fn the_relay_is_recognised_by_its_own_health_answer_only() {
-    for (body, expected) in [
-        (r#"{"relay": "dbx-check"}"#, true),
-        (r#"{"relay":"dbx-check","version":"0.1.0"}"#, true),
-        (r#"{"relay": "other"}"#, false),
-        (r#"{"status": "ok"}"#, false),
-        (r#"["relay", "dbx-check"]"#, false),
-        ("<html><title>Not found</title></html>", false),
-        ("", false),
-    ] {
-        assert_eq!(relay_health_confirms(body.as_bytes()), expected, "{body}");
-    }
-}
-
-#[test]
 fn next_request_debug_shows_header_names_not_values() {
     let run = CheckRun::start(plan(AuthMethod::PatBasic, AWS), "", Route::Direct);
     let next = run.next_request().unwrap();
