@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, skipping whatever is already present at the right
 # version. Usage: scripts/tools.sh build   (wasm target, Trunk, wasm-bindgen, wasm-opt)
-#                 scripts/tools.sh test    (the above, plus Chromium and its driver, and the
+#                 scripts/tools.sh test    (the above, plus Chromium and its driver, zsh, and the
 #                                           Airflow 2 and 3 venvs of scripts/airflow-venvs.sh)
 # Pins come from shared/facts/toolchain.md: newer Trunk needs a newer rustc, and the
 # wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
@@ -59,6 +59,16 @@ ensure_chromium() {
     fi
 }
 
+ensure_zsh() {
+    # The terminal block is tested in zsh (macOS's default shell) as well as bash.
+    if ! command -v zsh >/dev/null 2>&1; then
+        say "installing Debian's zsh"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq zsh >/dev/null
+    fi
+}
+
 ensure_airflow_venvs() {
     # Real Airflow 2.10 and 3.x for the connection-values round trip, cached outside the clone.
     # A failed install must not stop the other tests: the airflow stages then fail on their own.
@@ -67,6 +77,6 @@ ensure_airflow_venvs() {
 
 case "${1:-build}" in
     build) ensure_wasm_target; ensure_node_packages; ensure_trunk; ensure_wasm_bindgen ;;
-    test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_trunk; ensure_wasm_bindgen; ensure_airflow_venvs ;;
+    test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_zsh; ensure_trunk; ensure_wasm_bindgen; ensure_airflow_venvs ;;
     *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
-//! The terminal route for real: the page's whole bash block, unchanged, run by bash with
-//! real curl against the fake (curl pointed at it by a `.curlrc` in `CURL_HOME`, as a
+//! The terminal route for real: the page's whole bash block, unchanged, run by bash and
+//! by zsh with real curl against the fake (curl pointed at it by a `.curlrc` in `CURL_HOME`, as a
 //! person's own settings would), the secret typed once on stdin. Everything it prints is
 //! pasted back whole into the core, and the report must be the one a direct check of the
 //! same workspace gives: verdict, identity and warehouses.
@@ -60,17 +60,24 @@ fn curl_home(server: &FakeDatabricks) -> PathBuf {
     dir
 }
 
+/// The shells the bash block is for (scripts/tools.sh installs zsh for the tests).
+const SHELLS: [&str; 2] = ["bash", "zsh"];
+
 /// Runs `block` in bash with `typed` on stdin, off the runtime the fake serves on;
 /// returns everything it printed, as a terminal shows it (stdout and stderr).
 async fn run_block(block: &str, typed: &str, curl_home: &Path) -> String {
-    let (block, typed, home) = (block.to_owned(), typed.to_owned(), curl_home.to_owned());
-    tokio::task::spawn_blocking(move || run_block_now(&block, &typed, &home))
-        .await
-        .expect("bash ran")
+    run_block_in("bash", block, typed, curl_home).await
 }
 
-fn run_block_now(block: &str, typed: &str, curl_home: &Path) -> String {
-    let mut child = Command::new("bash")
+async fn run_block_in(shell: &'static str, block: &str, typed: &str, curl_home: &Path) -> String {
+    let (block, typed, home) = (block.to_owned(), typed.to_owned(), curl_home.to_owned());
+    tokio::task::spawn_blocking(move || run_block_now(shell, &block, &typed, &home))
+        .await
+        .expect("the shell ran")
+}
+
+fn run_block_now(shell: &str, block: &str, typed: &str, curl_home: &Path) -> String {
+    let mut child = Command::new(shell)
         .arg("-c")
         .arg(block)
         .env("CURL_HOME", curl_home)
@@ -78,7 +85,7 @@ fn run_block_now(block: &str, typed: &str, curl_home: &Path) -> String {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("bash runs");
+        .unwrap_or_else(|e| panic!("{shell} runs: {e}"));
     child
         .stdin
         .take()
@@ -104,7 +111,7 @@ fn seen(report: &CheckReport) -> String {
 }
 
 #[tokio::test]
-async fn the_pasted_block_gives_the_direct_checks_report_for_every_method_and_scenario() {
+async fn the_pasted_block_gives_the_direct_checks_report_for_every_method_scenario_and_shell() {
     let server = fake().await;
     let home = curl_home(&server);
     let mut differences = Vec::new();
@@ -125,20 +132,22 @@ async fn the_pasted_block_gives_the_direct_checks_report_for_every_method_and_sc
                 !block.contains(secret),
                 "{method}: the block holds the secret"
             );
-            let printed = run_block(&block, secret, &home).await;
-            assert!(
-                !printed.contains(secret) && !printed.contains(ISSUED_ACCESS_TOKEN),
-                "{method} {host}: a secret was printed:\n{printed}"
-            );
-            let pasted = read_pasted_check(&plan, "databricks_default", &printed)
-                .unwrap_or_else(|f| panic!("{method} {host}: {f:?}\n{printed}"));
-            let direct = direct_report(&server, plan).await;
-            if seen(&pasted) != seen(&direct) {
-                differences.push(format!(
-                    "{method} {host}:\n-- pasted\n{}\n-- direct\n{}\n-- printed\n{printed}",
-                    seen(&pasted),
-                    seen(&direct)
-                ));
+            let direct = direct_report(&server, plan.clone()).await;
+            for shell in SHELLS {
+                let printed = run_block_in(shell, &block, secret, &home).await;
+                assert!(
+                    !printed.contains(secret) && !printed.contains(ISSUED_ACCESS_TOKEN),
+                    "{shell} {method} {host}: a secret was printed:\n{printed}"
+                );
+                let pasted = read_pasted_check(&plan, "databricks_default", &printed)
+                    .unwrap_or_else(|f| panic!("{shell} {method} {host}: {f:?}\n{printed}"));
+                if seen(&pasted) != seen(&direct) {
+                    differences.push(format!(
+                        "{shell} {method} {host}:\n-- pasted\n{}\n-- direct\n{}\n-- printed\n{printed}",
+                        seen(&pasted),
+                        seen(&direct)
+                    ));
+                }
             }
         }
     }
