@@ -1,6 +1,8 @@
-//! The way on when the browser may not make the call: the identical requests as
-//! one-liners for a terminal, reading secrets from environment variables, whose printed
-//! answer the user pastes back for the same diagnosis; and Airflow's own test.
+//! The way on when the browser may not make the call: the identical requests as one
+//! block for a terminal, which reads each secret at a prompt without echo and prints
+//! every answer under its step's marker, for the user to paste back whole
+//! ([`super::transcript`]); and Airflow's own test. The facts the block relies on, shell
+//! by shell, are in docs/terminal-route.md.
 //!
 //! `curl -sS -L -D -` prints each response's status line and headers, then the body;
 //! `-w` appends a marker line with the final URL. PowerShell runs the same `curl.exe`
