@@ -28,9 +28,9 @@ pub use run::{
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{
-    airflow_cli_route, diagnose_pasted_answer, parse_pasted_answer, terminal_route,
-    AirflowCliRoute, PasteProblem, PastedAnswer, Shell, TerminalCommand, TerminalRoute,
-    FINAL_URL_MARKER, HIDDEN_TOKEN, STEP_MARKER,
+    airflow_cli_route, parse_pasted_answer, terminal_route, AirflowCliRoute, PasteProblem,
+    PastedAnswer, Shell, TerminalCommand, TerminalRoute, FINAL_URL_MARKER, HIDDEN_TOKEN,
+    STEP_MARKER,
 };
 pub use transcript::{read_transcript, StepAnswer, Transcript};
 

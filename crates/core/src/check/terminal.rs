@@ -10,10 +10,9 @@
 //! error statuses in Windows PowerShell 5.1 and prints a different shape: one output
 //! format, one parser.
 
-use super::diagnosis::{diagnose, Diagnosis};
 use super::plan::{Authorization, CheckPlan, HttpMethod, PlannedRequest, SecretKind, TokenSource};
 use super::{AnswerBody, AnswerHeaders, RawOutcome, Step, Transport};
-use crate::finding::{Diagnostic, Finding, Severity};
+use crate::finding::{Diagnostic, Severity};
 use crate::vocabulary::AuthMethod;
 use serde::Serialize;
 
@@ -854,28 +853,5 @@ mod tests {
                 prop_assert!(!all_text(&r).contains(PAT));
             }
         }
-    }
-}
-
-/// What the user ran in a terminal and pasted back, read as the page's own check would
-/// read the answer for `step`: the same diagnosis, or why the paste cannot be read.
-pub fn diagnose_pasted_answer(text: &str, step: Step) -> Result<Diagnosis, Finding> {
-    parse_pasted_answer(text)
-        .map(|answer| diagnose(&answer.into_outcome(step)))
-        .map_err(|problem| problem.to_finding())
-}
-
-#[cfg(test)]
-mod pasted_tests {
-    use super::*;
-    use crate::check::Verdict;
-
-    #[test]
-    fn a_pasted_answer_gets_the_same_diagnosis_as_a_live_one() {
-        let pasted = "HTTP/2 403 \r\ncontent-type: application/json\r\n\r\n{\"error_code\": 403, \"message\": \"Invalid access token.\"}\n";
-        let d = diagnose_pasted_answer(pasted, Step::SparkVersions).unwrap();
-        assert_eq!(d.verdict, Verdict::InvalidToken);
-        let f = diagnose_pasted_answer("   ", Step::SparkVersions).unwrap_err();
-        assert_eq!(f.code, "paste_empty");
     }
 }
