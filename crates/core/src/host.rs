@@ -1891,6 +1891,8 @@ fn near_miss(hostname: &str) -> Option<String> {
 /// Optimal string alignment distance (edits and adjacent swaps) between short ASCII names,
 /// or `None` when either is longer than 40 bytes. The table lives on the stack: this runs
 /// for several zones on every keystroke of a near miss.
+// Indexing is allowed here: the lengths are checked against MAX first (see below).
+#[allow(clippy::indexing_slicing)]
 fn edit_distance(a: &[u8], b: &[u8]) -> Option<usize> {
     const MAX: usize = 40;
     if a.len() > MAX || b.len() > MAX {
@@ -2645,8 +2647,9 @@ mod tests {
             Just(("host = ", "")),
             Just(("{\"host\": \"", "\"}")),
         ];
-        (wrap, scheme, user, host_name(), port, rest)
-            .prop_map(|((open, close), s, u, h, p, r)| format!("{open}{s}{u}{h}{p}{r}{close}"))
+        let url = (wrap, scheme, user, host_name(), port, rest)
+            .prop_map(|((open, close), s, u, h, p, r)| format!("{open}{s}{u}{h}{p}{r}{close}"));
+        crate::unicode_spots::sometimes_non_ascii(url)
     }
 
     fn any_input() -> impl Strategy<Value = String> {

@@ -3,6 +3,10 @@
 //! The web page and the `dbx-check` command are thin shells over this crate: they pass
 //! in what the user typed (or what the network answered) and render what comes back.
 
+// A panic kills the WebAssembly page, and text sliced at a byte inside a character
+// panics: slicing and indexing are denied outside tests, each remaining use justified.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 pub mod address;
 pub mod airflow;
 pub mod check;
@@ -12,6 +16,8 @@ pub mod form;
 pub mod host;
 pub mod relay;
 pub mod secret;
+#[cfg(test)]
+mod unicode_spots;
 pub mod vocabulary;
 
 pub use address::{read_address, PageAddress, Theme};

@@ -438,10 +438,10 @@ pub fn read_relay_request(
     if lower.contains("%2f") || lower.contains("%5c") || rest.contains('\\') {
         return Err(RelayRefusal::EncodedSlash);
     }
-    let (segment, api_path) = match rest.find('/') {
-        Some(at) => rest.split_at(at),
-        None => (rest, ""),
-    };
+    let (segment, api_path) = rest
+        .find('/')
+        .and_then(|at| rest.split_at_checked(at))
+        .unwrap_or((rest, ""));
     let hostname = relay_host(segment, extra_hosts)?;
     let step = Step::ALL
         .into_iter()

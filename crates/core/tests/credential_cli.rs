@@ -128,3 +128,25 @@ fn an_unknown_method_lists_the_known_ones() {
         "{stderr}"
     );
 }
+
+/// A fuzzer's find: with a character of several bytes across byte 32 after `dapi`, the
+/// command aborted (exit 134) where the page died. Every token method, and spots near 32.
+#[test]
+fn a_character_across_the_token_length_is_reported_not_a_crash() {
+    for method in ["pat", "pat_basic", "sp_oauth", "azure_sp"] {
+        for n in [30, 31, 32] {
+            for odd in ['é', '€', '𝔸'] {
+                let secret = format!("dapi{}{odd}", "a".repeat(n));
+                let out = json(&run(
+                    &["credential", "--method", method, "--login", "token"],
+                    &secret,
+                ));
+                assert!(
+                    codes(&out).contains(&"secret_non_ascii:error".to_owned()),
+                    "{method} {secret}: {:?}",
+                    codes(&out)
+                );
+            }
+        }
+    }
+}

@@ -3,6 +3,9 @@
 //! shell history and in `ps`). Bad input prints `{"error": ...}` and exits with 2;
 //! no error message quotes stdin, which may hold a secret.
 
+// As in the library: no slicing or indexing that could panic on any input.
+#![cfg_attr(not(test), deny(clippy::string_slice, clippy::indexing_slicing))]
+
 use clap::{Parser, Subcommand};
 use dbx_check_core::credential::{self, CredentialExtra, CredentialInput};
 use dbx_check_core::{AuthMethod, Diagnostic, Secret};
@@ -200,7 +203,7 @@ fn read_secret_from_stdin() -> std::io::Result<Secret> {
     }
     if let Some(line) = text.strip_suffix('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        text.truncate(line.len());
+        text = line.to_owned();
     }
     Ok(Secret::new(text))
 }

@@ -464,8 +464,8 @@ pub fn parse_pasted_answer(text: &str) -> Result<PastedAnswer, PasteProblem> {
     let mut body = body_lines.join("\n");
     if marker_at.is_none() {
         // Without the marker the shell prompt or a curl error may follow the body.
-        if let Some(cut) = body.find("\ncurl: (") {
-            body.truncate(cut);
+        if let Some((kept, _)) = body.split_once("\ncurl: (") {
+            body = kept.to_owned();
         }
     } else if body.ends_with('\n') {
         body.pop();

@@ -3,6 +3,7 @@
 
 use super::jwt::test_jwt;
 use super::*;
+use crate::unicode_spots::sometimes_non_ascii;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -148,9 +149,10 @@ fn jwt() -> impl Strategy<Value = String> {
         })
 }
 
-/// A value people paste: a real-looking secret of every kind, or noise.
+/// A value people paste: a real-looking secret of every kind, or noise, now and then with
+/// a non-ASCII character where a rule counts or looks for a separator.
 fn secret_core() -> impl Strategy<Value = String> {
-    prop_oneof![
+    sometimes_non_ascii(prop_oneof![
         hex(32).prop_map(|h| format!("dapi{h}")),
         (hex(32), 0u8..10).prop_map(|(h, d)| format!("dapi{h}-{d}")),
         hex(32).prop_map(|h| format!("dapi{}", h.to_uppercase())),
@@ -168,7 +170,7 @@ fn secret_core() -> impl Strategy<Value = String> {
         "\\PC{8,40}",
         proptest::collection::vec(any::<char>(), 8..40).prop_map(String::from_iter),
         alnum(8, 30).prop_map(|a| format!("https://adb-{a}.2.azuredatabricks.net/?o=1")),
-    ]
+    ])
 }
 
 /// A pasted secret: the text as pasted, and the secret inside it. The text is checked

@@ -189,13 +189,14 @@ fn strip_quote_pair(text: &str) -> Option<&str> {
     QUOTE_PAIRS
         .iter()
         .any(|&(open, close)| first == open && last == close)
-        .then(|| &text[first.len_utf8()..text.len() - last.len_utf8()])
+        .then(|| text.get(first.len_utf8()..text.len() - last.len_utf8()))
+        .flatten()
 }
 
 /// `text` without a leading ASCII word, compared without regard to case.
 fn strip_prefix_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
-    let head = text.get(..word.len())?;
-    head.eq_ignore_ascii_case(word).then(|| &text[word.len()..])
+    let (head, rest) = text.split_at_checked(word.len())?;
+    head.eq_ignore_ascii_case(word).then_some(rest)
 }
 
 /// The value of `NAME=value`, `export NAME=value`, `set NAME=value` or `name: <token>`.
@@ -211,14 +212,15 @@ fn strip_assignment(text: &str) -> Option<&str> {
             }
         }
     }
-    let name_len = rest
+    let name_end = rest
         .char_indices()
-        .take_while(|&(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()))
-        .count();
-    if name_len == 0 {
+        .find(|&(i, c)| !(c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())))
+        .map_or(rest.len(), |(i, _)| i);
+    let (name, after_name) = rest.split_at_checked(name_end)?;
+    if name.is_empty() {
         return None;
     }
-    let after_name = rest[name_len..].trim_start_matches([' ', '\t']);
+    let after_name = after_name.trim_start_matches([' ', '\t']);
     if let Some(value) = after_name.strip_prefix('=') {
         let value = value.trim_start_matches([' ', '\t']);
         return (!value.is_empty() && !value.starts_with('=')).then_some(value);
@@ -288,9 +290,11 @@ pub(crate) fn is_pat(text: &str) -> bool {
     let Some(rest) = text.strip_prefix("dapi") else {
         return false;
     };
-    let (hex, suffix) = rest.split_at(rest.len().min(32));
-    hex.len() == 32
-        && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    // Byte 32 may fall inside a character: then the token is not hex, and not a token.
+    let Some((hex, suffix)) = rest.split_at_checked(32) else {
+        return false;
+    };
+    hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         && (suffix.is_empty()
             || (suffix.len() == 2
                 && suffix.starts_with('-')
@@ -315,18 +319,16 @@ pub enum PatDefect {
 }
 
 pub(crate) fn pat_defect(text: &str) -> PatDefect {
-    if !text.starts_with("dapi") {
+    let Some(rest) = text.strip_prefix("dapi") else {
         return PatDefect::PrefixCase;
-    }
-    let half = text.len() / 2;
-    if text.len() % 2 == 0
-        && text.is_char_boundary(half)
-        && text[..half] == text[half..]
-        && is_pat(&text[..half])
-    {
+    };
+    let twice = text.len() % 2 == 0
+        && text
+            .split_at_checked(text.len() / 2)
+            .is_some_and(|(first, second)| first == second && is_pat(first));
+    if twice {
         return PatDefect::PastedTwice;
     }
-    let rest = &text[4..];
     let body = rest.split('-').next().unwrap_or(rest);
     if !body.chars().all(|c| c.is_ascii_alphanumeric()) {
         return PatDefect::NotHex;
@@ -355,15 +357,16 @@ pub(crate) fn is_uuid(text: &str) -> bool {
 fn is_azure_client_secret(text: &str) -> bool {
     let set = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '~' | '.' | '-');
     let chars: Vec<char> = text.chars().take(41).collect();
+    let [a, b, c, digit, 'Q', '~', rest @ ..] = chars.as_slice() else {
+        return false;
+    };
     (37..=40).contains(&chars.len())
         && chars.len() == text.len()
-        && chars[..3]
+        && [a, b, c]
             .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, '_' | '~' | '.'))
-        && chars[3].is_ascii_digit()
-        && chars[4] == 'Q'
-        && chars[5] == '~'
-        && chars[6..].iter().all(|&c| set(c))
+            .all(|&&c| c.is_ascii_alphanumeric() || matches!(c, '_' | '~' | '.'))
+        && digit.is_ascii_digit()
+        && rest.iter().all(|&c| set(c))
 }
 
 /// The DNS zones of Databricks workspaces (shared/facts/databricks.md §1), so a host name
@@ -377,8 +380,7 @@ const DATABRICKS_ZONES: [&str; 5] = [
 ];
 
 fn looks_like_url(text: &str) -> bool {
-    if let Some(at) = text.find("://") {
-        let scheme = &text[..at];
+    if let Some((scheme, _)) = text.split_once("://") {
         return scheme
             .chars()
             .next()
@@ -473,8 +475,11 @@ pub(crate) fn scan_blanks(text: &str) -> Blanks {
     let is_space = |c: char| c.is_whitespace() && !is_line_break(c);
     let core_start = text.len() - text.trim_start_matches(is_blank).len();
     let core_end = text.trim_end_matches(is_blank).len().max(core_start);
-    blanks.leading_space = text[..core_start].chars().any(is_space);
-    blanks.trailing_space = text[core_end..].chars().any(is_space);
+    // Both ends come from trimming whole characters, so they fall on character boundaries.
+    let (head, rest) = text.split_at_checked(core_start).unwrap_or((text, ""));
+    let tail = rest.get(core_end - core_start..).unwrap_or("");
+    blanks.leading_space = head.chars().any(is_space);
+    blanks.trailing_space = tail.chars().any(is_space);
     blanks
 }
 
