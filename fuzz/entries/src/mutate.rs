@@ -50,6 +50,7 @@ pub const INTERESTING: &[&[u8]] = &[
     "ａ".as_bytes(),       // full-width a
     "Ｄ".as_bytes(),       // full-width D
     "。".as_bytes(),       // U+3002, an IDNA dot
+    "．".as_bytes(),       // full-width full stop, another
     "\u{200B}".as_bytes(), // zero-width space
     "\u{FEFF}".as_bytes(),
     "\u{00A0}".as_bytes(),

@@ -473,8 +473,12 @@ impl Data {
             ("content-type: application/json", br#"{"relay":"dbx-check","version":"0.1.0","paths":["/api/2.1/clusters/spark-versions"]}"#),
             ("x-dbx-check-relay-error: cross_origin", b"not json"),
         ];
+        let [hi, lo] = 502u16.to_be_bytes();
         for (headers, body) in refusals {
-            out.push(encode(&[1, 1, 0xF6], &[headers.as_bytes(), body]));
+            out.push(encode(
+                &[step_byte(Step::SparkVersions), hi, lo],
+                &[headers.as_bytes(), body],
+            ));
         }
         out
     }
