@@ -6,7 +6,7 @@
 # fuzz/regressions/<target>/ (commit it: the stable pass of `make test` replays it), and
 # the run fails.
 #
-#   FUZZ_RUNS=1000000    inputs per target
+#   FUZZ_RUNS=1000000    inputs per target (-1: no limit but the time cap)
 #   FUZZ_SECONDS=600     time cap per target, so a run always ends
 #   FUZZ_TARGETS="a b"   only these targets (default: all, see `dbx-check-fuzz list`)
 #   FUZZ_SANITIZER=none  or address: the core has no unsafe code, and without ASan
@@ -56,7 +56,10 @@ for t in $TARGETS; do
         mkdir -p "fuzz/regressions/$t"
         cp "$input" "fuzz/regressions/$t/"
         say "$t: crash input kept as fuzz/regressions/$t/$(basename "$input")"
-        grep -m1 -E "panicked at|ERROR: libFuzzer" -A2 "$log" | sed 's/^/    /' >&2
+        # The panic's own location is often in the standard library (a bad slice): the
+        # backtrace's first line in crates/core names the line to fix.
+        { grep -m1 -E "panicked at|ERROR: libFuzzer" -A1 "$log"; grep -m1 "crates/core/src" "$log"; } |
+            sed 's/^ */    /' >&2
     done
     if [ "$crashes" -gt 0 ] || [ "$status" -ne 0 ]; then
         failed=$((failed + 1))
