@@ -4,7 +4,7 @@ SHELL := bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: run test build size bench tools-build tools-test clean
+.PHONY: run test build size bench fuzz tools-build tools-test tools-fuzz clean
 
 ## run: build the release page and serve it on http://127.0.0.1:8080 until stopped, with the
 ## same-origin relay (crates/relay) so the live check works for workspaces that refuse browsers
@@ -30,11 +30,20 @@ size: build
 bench: tools-test build
 	scripts/bench.sh
 
+## fuzz: coverage-guided fuzzing of every core entry point (cargo-fuzz on nightly), one
+## table of executions, exec/s, slowest unit and crashes; crash inputs go to fuzz/regressions/.
+## FUZZ_RUNS (default 1000000) and FUZZ_SECONDS (default 600) bound each target.
+fuzz: tools-fuzz
+	scripts/fuzz.sh
+
 tools-build:
 	scripts/tools.sh build
 
 tools-test:
 	scripts/tools.sh test
+
+tools-fuzz:
+	scripts/tools.sh fuzz
 
 clean:
 	cargo clean

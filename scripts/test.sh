@@ -51,6 +51,10 @@ pytest_counts() {
          }
          END { print p + 0, f + 0 }' "$1"
 }
+# The stable fuzz pass's closing line: "fuzz pass: 14 passed, 0 failed (...)", one per target.
+fuzz_counts() {
+    awk '/^fuzz pass: [0-9]+ passed, [0-9]+ failed/ { p = $3; f = $5 } END { print p + 0, f + 0 }' "$1"
+}
 
 export CHROMEDRIVER=/usr/bin/chromedriver
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -61,6 +65,8 @@ run clippy no_counts cargo clippy --workspace --all-targets --locked -- -D warni
 run clippy-wasm no_counts cargo clippy -p dbx-check-web --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 # The bench floor (bench/floor) is a page to measure, with no tests of its own.
 run native-tests cargo_counts cargo test --workspace --exclude dbx-check-web --exclude dbx-check-floor --locked
+# Every core entry point on ~200,000 mutated inputs, and fuzz/regressions/ replayed (no nightly).
+run fuzz-pass fuzz_counts cargo run --profile fuzz-pass --locked -q -p dbx-check-fuzz -- pass
 run browser-tests cargo_counts cargo test -p dbx-check-web --locked --target wasm32-unknown-unknown
 run release-build no_counts trunk build --release
 # The end-to-end tests start the fake Databricks server from target/debug.

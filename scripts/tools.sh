@@ -3,6 +3,7 @@
 # version. Usage: scripts/tools.sh build   (wasm target, Trunk, wasm-bindgen, wasm-opt)
 #                 scripts/tools.sh test    (the above, plus Chromium and its driver, zsh, and the
 #                                           Airflow 2 and 3 venvs of scripts/airflow-venvs.sh)
+#                 scripts/tools.sh fuzz    (cargo-fuzz, for `make fuzz` on the nightly toolchain)
 # Pins come from shared/facts/toolchain.md: newer Trunk needs a newer rustc, and the
 # wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
 set -euo pipefail
@@ -69,6 +70,18 @@ ensure_zsh() {
     fi
 }
 
+ensure_cargo_fuzz() {
+    # libFuzzer's instrumentation needs nightly; cargo-fuzz itself builds on stable.
+    if ! rustup toolchain list | grep -q '^nightly'; then
+        say "installing the nightly toolchain (for cargo-fuzz's sanitizer flags)"
+        rustup toolchain install nightly --profile minimal
+    fi
+    if ! command -v cargo-fuzz >/dev/null 2>&1; then
+        say "installing cargo-fuzz (a few minutes, once)"
+        cargo install --locked cargo-fuzz
+    fi
+}
+
 ensure_airflow_venvs() {
     # Real Airflow 2.10 and 3.x for the connection-values round trip, cached outside the clone.
     # A failed install must not stop the other tests: the airflow stages then fail on their own.
@@ -78,5 +91,6 @@ ensure_airflow_venvs() {
 case "${1:-build}" in
     build) ensure_wasm_target; ensure_node_packages; ensure_trunk; ensure_wasm_bindgen ;;
     test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_zsh; ensure_trunk; ensure_wasm_bindgen; ensure_airflow_venvs ;;
-    *) echo "usage: $0 build|test" >&2; exit 2 ;;
+    fuzz) ensure_cargo_fuzz ;;
+    *) echo "usage: $0 build|test|fuzz" >&2; exit 2 ;;
 esac
