@@ -14,6 +14,7 @@ pub mod credential;
 pub mod finding;
 pub mod form;
 pub mod host;
+pub mod import;
 pub mod relay;
 pub mod secret;
 #[cfg(test)]

@@ -60,6 +60,14 @@ enum Command {
     /// Read a connection request as JSON on stdin ({"conn_id", "host", "method", "login",
     /// "secret", "extra", "airflow"}) and print its Airflow values in every form.
     Airflow,
+    /// Read an existing Airflow connection pasted on stdin (a URI, an AIRFLOW_CONN_ line,
+    /// connection JSON, `airflow connections export` or `get` output, airflow_settings.yaml,
+    /// an `airflow connections add` command) as Airflow reads it.
+    Import {
+        /// The conn id to pick when the text holds several connections.
+        #[arg(long)]
+        conn_id: Option<String>,
+    },
     /// Diagnose one answer: JSON `{ step, transport, status, headers, body, final_url }`
     /// on stdin, `{ verdict, title, explanation, fix }` on stdout.
     Diagnose,
@@ -93,6 +101,12 @@ fn main() -> ExitCode {
             host.as_deref(),
         ),
         Command::Airflow => airflow(),
+        Command::Import { conn_id } => read_stdin().and_then(|text| {
+            to_json(&dbx_check_core::import::import_connection(
+                &text,
+                conn_id.as_deref(),
+            ))
+        }),
         Command::Diagnose => diagnose(),
     };
     match out {
