@@ -46,6 +46,7 @@ pub const TARGETS: &[(&str, Entry)] = &[
     ("relay_origin", relay_origin),
     ("relay_answer", relay_answer),
     ("form", form),
+    ("import", import),
 ];
 
 /// The entry point called `name`.

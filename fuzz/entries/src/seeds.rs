@@ -58,11 +58,24 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         "relay_origin" => origins(),
         "relay_answer" => data.relay_answers(),
         "form" => data.forms(),
+        "import" => import_texts(),
         _ => Vec::new(),
     };
     out.sort();
     out.dedup();
     out
+}
+
+/// The texts of import_cases.json (every form a connection is pasted in), whole.
+fn import_texts() -> Vec<Vec<u8>> {
+    let cases = json(&read("import_cases.json"), "import_cases.json");
+    cases["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["text"].as_str())
+        .map(|t| t.as_bytes().to_vec())
+        .collect()
 }
 
 /// The core's test tables, parsed once per call to [`seeds`].

@@ -356,3 +356,16 @@ pub fn form(data: &[u8]) {
         black_box(not_ready.explain());
     }
 }
+
+/// `import::import_connection`, what the page runs on a pasted connection, then the form
+/// it fills. Fields: the paste, the conn id to pick (none when absent).
+pub fn import(data: &[u8]) {
+    let mut r = Reader::new(data);
+    let text = String::from_utf8_lossy(r.field().unwrap_or_default());
+    let pick = r.field().map(String::from_utf8_lossy);
+    let imported = dbx_check_core::import::import_connection(&text, pick.as_deref());
+    black_box(serde_json::to_string(&imported).ok());
+    if let Some(input) = dbx_check_core::import::to_form_input(&imported, &FormInput::default()) {
+        black_box(assess(&input));
+    }
+}
