@@ -3,7 +3,6 @@
 
 use dbx_check_core::airflow::AirflowVersion;
 use dbx_check_core::check::{read_pasted_check, CheckReport, Route, RunState};
-use dbx_check_core::import::{connection_ids, import_connection, to_form_input};
 use dbx_check_core::{assess, AuthMethod, FormAssessment, FormInput, OutputTab, Secret};
 use std::rc::Rc;
 use yew::Reducible;
@@ -33,19 +32,6 @@ pub struct PageState {
     /// The diagnosis of an answer the user ran in a terminal and pasted back.
     /// The report read from a terminal paste, or why the paste cannot be read.
     pub pasted: Option<Result<Box<CheckReport>, dbx_check_core::Finding>>,
-    /// The pasted existing connection, kept only until the form is filled from it.
-    pub connection_text: String,
-    pub imported: Option<Imported>,
-}
-
-/// What the page says about a pasted connection.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Imported {
-    /// Set once the form was filled.
-    pub sentence: Option<String>,
-    pub findings: Vec<dbx_check_core::Finding>,
-    /// The conn ids to pick from, when the paste holds several.
-    pub ids: Vec<String>,
 }
 
 /// A live check's life on the page.
@@ -71,38 +57,10 @@ impl PageState {
             relay_available: false,
             check: CheckStatus::Idle,
             pasted: None,
-            connection_text: String::new(),
-            imported: None,
         }
     }
 
     /// True when the user still has to agree before a secret goes to this host.
-    /// Reads `connection_text` with the core's decoder and fills `input` from it; the text
-    /// is cleared once it has. With several connections and none picked, waits for a pick.
-    fn import(&mut self, input: &mut FormInput, pick: Option<&str>) {
-        if self.connection_text.trim().is_empty() {
-            self.imported = None;
-            return;
-        }
-        let ids = connection_ids(&self.connection_text);
-        let import = import_connection(&self.connection_text, pick);
-        let waiting = pick.is_none() && ids.len() > 1;
-        let filled = (!waiting).then(|| to_form_input(&import, input)).flatten();
-        self.imported = Some(Imported {
-            sentence: filled.as_ref().and_then(|_| import.filled_sentence()),
-            findings: import.findings,
-            ids: if waiting { ids } else { Vec::new() },
-        });
-        if let Some(filled) = filled {
-            *input = filled;
-            self.connection_text.clear();
-            self.touched = Touched {
-                workspace: true,
-                credential: true,
-            };
-        }
-    }
-
     pub fn awaiting_confirmation(&self) -> bool {
         self.assessment.needs_confirmation
             && self.confirmed_host.as_deref() != self.assessment.host.host.as_deref()
@@ -132,17 +90,6 @@ pub enum Action {
     },
     AnswerPasted(String),
     WarehouseChosen(String),
-    /// Text in the existing-connection box; `read` when it was pasted (read at once).
-    ConnectionPasted {
-        text: String,
-        read: bool,
-    },
-    /// "Fill the form from it".
-    ConnectionRead,
-    /// One of several connections in that text.
-    ConnectionPicked(String),
-    /// The whole connection typed into the URL field, moved to the importer.
-    ImportFromUrl,
 }
 
 impl Reducible for PageState {
@@ -154,11 +101,7 @@ impl Reducible for PageState {
         // Only what the requests carry makes a running or finished check stale.
         let affects_check = matches!(
             action,
-            Action::ConnectionPasted { read: true, .. }
-                | Action::ConnectionRead
-                | Action::ConnectionPicked(_)
-                | Action::ImportFromUrl
-                | Action::HostEdited(_)
+            Action::HostEdited(_)
                 | Action::MethodChosen(_)
                 | Action::LoginEdited(_)
                 | Action::SecretEdited(_)
@@ -227,20 +170,6 @@ impl Reducible for PageState {
                 return Rc::new(next);
             }
             Action::WarehouseChosen(path) => input.http_path = path,
-            Action::ConnectionPasted { text, read } => {
-                next.connection_text = text;
-                if !read {
-                    next.imported = None;
-                    return Rc::new(next);
-                }
-                next.import(&mut input, None);
-            }
-            Action::ConnectionRead => next.import(&mut input, None),
-            Action::ConnectionPicked(id) => next.import(&mut input, Some(&id)),
-            Action::ImportFromUrl => {
-                next.connection_text = std::mem::take(&mut input.workspace_url);
-                next.import(&mut input, None);
-            }
         }
         input.now_unix = now_unix();
         next.assessment = Rc::new(assess(&input));

@@ -1,6 +1,5 @@
 use super::credential_step::CredentialStep;
 use super::host_step::HostStep;
-use super::import_step::ImportStep;
 use super::result_step::ResultStep;
 use crate::state::PageState;
 use dbx_check_core::{read_address, FormInput, PageAddress};
@@ -41,7 +40,6 @@ pub fn App(props: &AppProps) -> Html {
                     { "This page's address carried a secret, which was ignored: secrets in addresses end up in browser history and server logs. Type it into the form, and revoke it if the address was shared." }
                 </p>
             }
-            <ImportStep state={state.clone()} />
             <HostStep state={state.clone()} />
             <CredentialStep state={state.clone()} />
             <ResultStep state={state.clone()} />

@@ -191,7 +191,12 @@ fn ways_on(
     let on_paste = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
-            state.dispatch(Action::AnswerPasted(super::textarea_value(&e)))
+            use yew::TargetCast;
+            let text = e
+                .target_dyn_into::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            state.dispatch(Action::AnswerPasted(text));
         })
     };
     let bash = ways.bash.script();

@@ -33,12 +33,6 @@ pub fn HostStep(props: &HostStepProps) -> Html {
                 placeholder="https://adb-1234567890123456.7.azuredatabricks.net"
                 value={state.input.workspace_url.clone()} {oninput} />
             { summary.unwrap_or_default() }
-            if state.assessment.url_holds_connection {
-                <button type="button" id="import-from-url" class="secondary"
-                    onclick={ let state = state.clone(); Callback::from(move |_| state.dispatch(Action::ImportFromUrl)) }>
-                    { "Import the whole connection" }
-                </button>
-            }
             <Findings id="workspace-findings" findings={ if shout { host.findings.clone() } else { vec![] } } />
         </section>
     }

@@ -4,7 +4,6 @@ pub mod copy_button;
 pub mod credential_step;
 pub mod findings;
 pub mod host_step;
-pub mod import_step;
 pub mod output_tabs;
 pub mod plan_panel;
 pub mod result_step;
@@ -22,13 +21,5 @@ pub(crate) fn input_value(e: &yew::InputEvent) -> String {
     use yew::TargetCast;
     e.target_dyn_into::<web_sys::HtmlInputElement>()
         .map(|input| input.value())
-        .unwrap_or_default()
-}
-
-/// The text of the textarea an `input` event came from.
-pub(crate) fn textarea_value(e: &yew::InputEvent) -> String {
-    use yew::TargetCast;
-    e.target_dyn_into::<web_sys::HtmlTextAreaElement>()
-        .map(|area| area.value())
         .unwrap_or_default()
 }

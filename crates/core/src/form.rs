@@ -176,8 +176,6 @@ pub struct FormAssessment {
     pub needs_confirmation: bool,
     /// The same requests for a terminal, when the browser will not send them itself.
     pub terminal: Option<WaysOn>,
-    /// The URL field holds a whole Airflow connection the page can import.
-    pub url_holds_connection: bool,
     pub outputs: Vec<Output>,
 }
 
@@ -215,16 +213,7 @@ impl FormAssessment {
 pub fn assess(input: &FormInput) -> FormAssessment {
     let effective = effective_input(input);
     let input = &effective;
-    // A whole connection pasted here: its Host is analysed, and the page offers to import
-    // the rest rather than only refusing the secret in it.
-    let whole_connection = crate::import::whole_connection_host(&input.workspace_url);
-    let mut host = analyse_host(whole_connection.as_deref().unwrap_or(&input.workspace_url));
-    if whole_connection.is_some() {
-        host.findings.insert(
-            0,
-            crate::finding::Diagnostic::to_finding(&crate::import::ConnectionInUrlField),
-        );
-    }
+    let host = analyse_host(&input.workspace_url);
     let credential = analyse_credential(&CredentialInput {
         method: input.method,
         login: input.login.clone(),
@@ -277,7 +266,6 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         readiness,
         needs_confirmation,
         terminal,
-        url_holds_connection: whole_connection.is_some(),
         outputs,
     }
 }

@@ -7,7 +7,6 @@
 
 mod cli;
 mod forms;
-mod page;
 pub mod problem;
 pub mod uri;
 pub mod yaml;
@@ -22,7 +21,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
 
-pub use page::{connection_ids, whole_connection_host, ConnectionInUrlField};
 pub use problem::{CliProblem, ImportProblem, UriProblem, YamlProblem};
 
 /// The form a connection was pasted in.
