@@ -213,6 +213,13 @@ fn ways_on(
             <CopyButton text={powershell} what="the PowerShell block" />
             <label for="pasted-answer">{ "Paste everything the block printed" }</label>
             <textarea id="pasted-answer" rows="6" spellcheck="false" oninput={on_paste} />
+            // The report stands far above the box (where the browser's verdict was): say so here.
+            if let Some(Ok(_)) = &state.pasted {
+                <p class="help" id="pasted-read">
+                    { "Read. The report now stands above, in place of the browser's verdict: " }
+                    <a href="#check-live">{ "go to the report" }</a>
+                </p>
+            }
             if let Some(Err(f)) = &state.pasted {
                 <Findings id="pasted-findings" findings={vec![f.clone()]} />
             }

@@ -274,7 +274,8 @@ test('cors_blocked: the workspace refuses browser calls, and the ways on are sho
 
   const ways = await run.checker.waysOnCommands();
   const encoded = Buffer.from(`token:${TEST_PAT}`).toString('base64');
-  for (const [shell, text, curl] of [['bash', ways.bash, /^curl /m], ['powershell', ways.powershell, /^curl\.exe /m]]) {
+  // One block per shell: a `dbx` function that prints each step's marker and runs curl.
+  for (const [shell, text, curl] of [['bash', ways.bash, /^dbx\(\) \{ .*\bcurl /m], ['powershell', ways.powershell, /^function dbx \{ .*\bcurl\.exe /m]]) {
     assert.match(text, curl, `${shell}: no curl command`);
     assert.ok(text.includes('https://nocors-1.azuredatabricks.net/api/2.1/clusters/spark-versions'), `${shell}: not the workspace's spark-versions`);
     assert.ok(!text.includes(TEST_PAT) && !text.includes(encoded), `${shell}: the command holds the secret`);
@@ -298,11 +299,12 @@ test('account_console: the page refuses an account console host before any reque
   assert.ok(await checker.testButton.isDisabled());
   assert.deepEqual(requests.filter((r) => r.url.includes('databricks.com')), [], 'a request left for the account console');
 
-  // What a terminal prints when the same request meets an account console (facts §4:
+  // What the block prints when its first request meets an account console (facts §4:
   // 401 "Credential was not sent or was of an unsupported type"), pasted back.
   await checker.fillForm({ workspace: 'https://nocors-2.cloud.databricks.com', method: 'pat', secret: TEST_PAT });
   await checkAndWatch(checker);
   await checker.pasteAnswer([
+    '[dbx-check step: spark_versions]',
     'HTTP/2 401 ',
     'content-type: application/json',
     '',
@@ -313,7 +315,10 @@ test('account_console: the page refuses an account console host before any reque
   const pasted = await checker.pastedDiagnosis();
   assert.equal(pasted.verdict, 'account_console');
   assert.match(pasted.fix, /URL of the workspace itself/);
-  assert.equal((await checker.verdict()).verdict, 'cors_blocked', 'the live verdict changed');
+  // The pasted report stands where the live verdict was; emptied, the box gives it back.
+  await checker.pasteAnswer('');
+  await checker.reportSource.waitFor({ state: 'detached', timeout: 2_000 });
+  assert.equal((await checker.verdict()).verdict, 'cors_blocked', 'the live verdict did not come back');
   await assertPrivacy({ checker, requests }, { workspace: 'https://nocors-2.cloud.databricks.com', secret: TEST_PAT });
   await context.close();
 });

@@ -27,15 +27,18 @@
 //! | `html-` | 200 HTML "Databricks - Sign In" page | `unexpected_response` |
 //! | `empty-` | 200 with an empty body | `unexpected_response` |
 //! | `nocors-` | like `ok-`, but no CORS header anywhere | `cors_blocked` (in a browser) |
+//! | `nocors-<label>-`, e.g. `nocors-badtoken-1`, `nocors-accounts-1` | like `<label>-`, but no CORS header anywhere | `cors_blocked` in a browser; `<label>`'s verdict from a terminal |
 //! | `badclient-` | `/oidc/v1/token`: 401 `invalid_client`; API like `ok-` | `oauth_invalid_client` |
 //! | `accounts.`, `accounts-dod.` | 401 `Credential was not sent or was of an unsupported type` | `account_console` |
 //! | `missingscope-` | spark-versions and warehouses: 403 `PERMISSION_DENIED` | `missing_permission` |
 //! | `notfound-` | 404 `ENDPOINT_NOT_FOUND` | `not_found` |
 //!
-//! CORS is on for every scenario but `nocors-` (preflight answered with the
-//! `Access-Control-Allow-*` headers, the origin echoed, the diagnosis' headers exposed),
-//! so that every other verdict can be reached from a browser. The facts (§5) say real
-//! workspaces refuse browser calls: `nocors-` is the realistic case.
+//! CORS is on for every host but those whose first label starts `nocors-` (preflight
+//! answered with the `Access-Control-Allow-*` headers, the origin echoed, the diagnosis'
+//! headers exposed), so that every other verdict can be reached from a browser. The facts
+//! (§5) say real workspaces refuse browser calls: `nocors-` is the realistic case, and
+//! `nocors-<label>-N` gives any scenario that way (for the terminal route), with the
+//! preflight answered without any `Access-Control-*` header, as for `nocors-`.
 //!
 //! Accepted credentials: [`TEST_PAT`] as Bearer or Basic `token:<PAT>`; [`TEST_USER`] /
 //! [`TEST_PASSWORD`] as Basic; [`TEST_CLIENT_ID`] / [`TEST_CLIENT_SECRET`] on
@@ -46,8 +49,8 @@ pub mod scenario;
 
 pub use log::{LoggedRequest, RequestLog};
 pub use scenario::{
-    Scenario, ISSUED_ACCESS_TOKEN, OTHER_WORKSPACE_ID, RETRY_AFTER_SECONDS, TEST_CLIENT_ID,
-    TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER, WORKSPACE_ID,
+    host_allows_cors, Scenario, ISSUED_ACCESS_TOKEN, OTHER_WORKSPACE_ID, RETRY_AFTER_SECONDS,
+    TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER, WORKSPACE_ID,
 };
 
 use bytes::Bytes;
@@ -285,6 +288,7 @@ async fn handle(
     }
 
     let scenario = Scenario::from_host(&host);
+    let cors = host_allows_cors(&host);
     let authorization = header_text(&parts, "authorization");
     let credential = if path == "/oidc/v1/token" {
         check_client_credential(authorization)
@@ -301,7 +305,7 @@ async fn handle(
     ));
 
     let mut response = if parts.method == Method::OPTIONS {
-        preflight(scenario, &parts)
+        preflight(cors, &parts)
     } else {
         if scenario == Scenario::Slow {
             tokio::time::sleep(state.slow_delay).await;
@@ -315,7 +319,7 @@ async fn handle(
         };
         to_response(answer(scenario, &asked))
     };
-    if scenario.cors() {
+    if cors {
         if let Some(origin) = origin {
             add_cors(&mut response, &origin);
         }
@@ -345,10 +349,10 @@ fn to_response(answer: scenario::Answer) -> Response<Full<Bytes>> {
 
 /// A preflight answer. With CORS on it allows what the page sends; with it off it
 /// answers without any `Access-Control-*` header, and the browser refuses the call.
-fn preflight(scenario: Scenario, parts: &hyper::http::request::Parts) -> Response<Full<Bytes>> {
+fn preflight(cors: bool, parts: &hyper::http::request::Parts) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::NO_CONTENT;
-    if scenario.cors() {
+    if cors {
         let asked_headers = header_text(parts, "access-control-request-headers")
             .unwrap_or("authorization, content-type, accept")
             .to_owned();

@@ -83,20 +83,30 @@ impl Scenario {
         ("empty", Scenario::Empty),
     ];
 
-    /// `ok-1.cloud.databricks.com` → Ok; `accounts.cloud.databricks.com` → AccountConsole.
+    /// `ok-1.cloud.databricks.com` → Ok; `accounts.cloud.databricks.com` → AccountConsole;
+    /// `nocors-badtoken-1.cloud.databricks.com` → BadToken (without CORS: [`host_allows_cors`]).
     /// A host with no known label (a real-looking `dbc-…` name) behaves like `ok-`.
     pub fn from_host(host: &str) -> Scenario {
         let host = host.trim().to_ascii_lowercase();
         let first_label = host.split('.').next().unwrap_or("");
+        if let Some(rest) = first_label.strip_prefix(NO_CORS_PREFIX) {
+            if let Some(scenario) = Scenario::from_label(rest) {
+                return scenario;
+            }
+        }
+        Scenario::from_label(first_label).unwrap_or(Scenario::Ok)
+    }
+
+    /// The scenario a host's first label names, if it names one.
+    fn from_label(first_label: &str) -> Option<Scenario> {
         if first_label == "accounts" || first_label == "accounts-dod" {
-            return Scenario::AccountConsole;
+            return Some(Scenario::AccountConsole);
         }
         let word = first_label.split('-').next().unwrap_or("");
         Scenario::ALL
             .iter()
             .find(|(label, _)| *label == word)
             .map(|(_, s)| *s)
-            .unwrap_or(Scenario::Ok)
     }
 
     pub fn name(self) -> &'static str {
@@ -109,10 +119,23 @@ impl Scenario {
 
     /// CORS headers are on for every scenario but `nocors-`, so that every other
     /// verdict can be reached from a browser. Real workspaces are reported to send
-    /// none (facts §5); `nocors-` is that case.
+    /// none (facts §5); `nocors-` is that case. The server asks [`host_allows_cors`],
+    /// which also turns them off for `nocors-<label>-` hosts.
     pub fn cors(self) -> bool {
         self != Scenario::NoCors
     }
+}
+
+/// A first label starting so (`nocors-1`, `nocors-badtoken-1`) turns CORS off.
+const NO_CORS_PREFIX: &str = "nocors-";
+
+/// Whether the host's answers carry CORS headers: not for `nocors-` hosts, which answer
+/// as the scenario named after the prefix (`nocors-ipacl-1` as `ipacl-`), or as `ok-`.
+/// That puts any verdict behind a browser's refusal, as real workspaces give it.
+pub fn host_allows_cors(host: &str) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let first_label = host.split('.').next().unwrap_or("");
+    first_label != "nocors" && !first_label.starts_with(NO_CORS_PREFIX)
 }
 
 /// What a request carried that the answer depends on.
@@ -498,6 +521,31 @@ mod tests {
             assert_eq!(s.name(), label);
         }
         assert!(!Scenario::NoCors.cors() && Scenario::Ok.cors());
+    }
+
+    #[test]
+    fn a_nocors_prefix_keeps_the_scenario_and_turns_cors_off() {
+        for (host, scenario) in [
+            ("nocors-1.cloud.databricks.com", Scenario::NoCors),
+            ("nocors-badtoken-1.cloud.databricks.com", Scenario::BadToken),
+            ("NOCORS-IPACL-2.azuredatabricks.net", Scenario::IpAcl),
+            (
+                "nocors-accounts-1.cloud.databricks.com",
+                Scenario::AccountConsole,
+            ),
+            ("nocors-ok-3.gcp.databricks.com", Scenario::Ok),
+            ("nocors-dbc-a1b2.cloud.databricks.com", Scenario::NoCors),
+        ] {
+            assert_eq!(Scenario::from_host(host), scenario, "{host}");
+            assert!(!host_allows_cors(host), "{host}");
+        }
+        for host in [
+            "badtoken-1.cloud.databricks.com",
+            "accounts.cloud.databricks.com",
+            "ok-nocors-1.cloud.databricks.com",
+        ] {
+            assert!(host_allows_cors(host), "{host}");
+        }
     }
 
     #[test]

@@ -7,8 +7,9 @@ use dbx_check_core::check::{
 };
 use dbx_check_core::{AuthMethod, Secret};
 use fake_databricks::{
-    start, Config, FakeDatabricks, LoggedRequest, ISSUED_ACCESS_TOKEN, RETRY_AFTER_SECONDS,
-    TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER, WORKSPACE_ID,
+    start, Config, FakeDatabricks, LoggedRequest, Scenario, ISSUED_ACCESS_TOKEN,
+    RETRY_AFTER_SECONDS, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER,
+    WORKSPACE_ID,
 };
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
@@ -321,6 +322,80 @@ async fn cors_is_on_for_every_scenario_but_nocors() {
         .headers
         .iter()
         .any(|(n, _)| n.starts_with("access-control-")));
+}
+
+#[tokio::test]
+async fn a_nocors_prefix_gives_any_scenario_with_cors_refused() {
+    let server = fake().await;
+    let with_origin = [
+        ("origin".to_owned(), ORIGIN.to_owned()),
+        ("authorization".to_owned(), format!("Bearer {TEST_PAT}")),
+    ];
+    for (label, scenario) in Scenario::ALL {
+        if scenario == Scenario::Slow {
+            continue; // like `ok-` after a delay: nothing of its own to compare
+        }
+        let (plain, refused) = match scenario {
+            Scenario::AccountConsole => (
+                "accounts.cloud.databricks.com".to_owned(),
+                "nocors-accounts-7.cloud.databricks.com".to_owned(),
+            ),
+            _ => (
+                format!("{label}-7.cloud.databricks.com"),
+                format!("nocors-{label}-7.cloud.databricks.com"),
+            ),
+        };
+        assert_eq!(Scenario::from_host(&refused), scenario, "{refused}");
+        for path in ["/api/2.1/clusters/spark-versions", "/oidc/v1/token"] {
+            let method = if path == "/oidc/v1/token" {
+                "POST"
+            } else {
+                "GET"
+            };
+            assert!(
+                !preflight_allows(&server, &refused, path).await,
+                "{refused}{path}: preflight allowed"
+            );
+            let a = send_once(&server, &plain, method, path, &with_origin, None)
+                .await
+                .unwrap();
+            let b = send_once(&server, &refused, method, path, &with_origin, None)
+                .await
+                .unwrap();
+            // The same answer, less the CORS headers (`vary: Origin` is one of them).
+            let without_cors = |headers: &[(String, String)]| {
+                headers
+                    .iter()
+                    .filter(|(n, _)| {
+                        !n.starts_with("access-control-") && n != "vary" && n != "date"
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(a.status, b.status, "{refused}{path}");
+            assert_eq!(a.body, b.body, "{refused}{path}");
+            assert_eq!(
+                without_cors(&a.headers),
+                without_cors(&b.headers),
+                "{refused}{path}"
+            );
+            assert!(
+                !b.headers
+                    .iter()
+                    .any(|(n, _)| n.starts_with("access-control-")),
+                "{refused}{path}: a CORS header"
+            );
+        }
+    }
+    // The plain names keep their CORS headers.
+    assert!(
+        preflight_allows(
+            &server,
+            "badtoken-7.cloud.databricks.com",
+            "/api/2.1/clusters/spark-versions"
+        )
+        .await
+    );
 }
 
 #[tokio::test]

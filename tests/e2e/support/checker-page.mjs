@@ -34,7 +34,8 @@ export class CheckerPage {
   get checking() { return this.page.locator('[data-check=checking]'); }
   get waysOn() { return this.page.locator('#ways-on'); }
   get pastedAnswer() { return this.page.locator('#pasted-answer'); }
-  get pastedVerdict() { return this.page.locator('#ways-on [data-verdict]'); }
+  /// Shown above a report read from a paste, which stands where the live verdict was.
+  get reportSource() { return this.page.locator('#report-source'); }
 
   // --- user steps ---------------------------------------------------------------
 
@@ -67,9 +68,10 @@ export class CheckerPage {
 
   async pasteAnswer(text) { await this.pastedAnswer.fill(text); }
 
+  /// Waits (at most `timeoutMs`) for the report read from the paste and reads its verdict.
   async pastedDiagnosis({ timeoutMs = 5_000 } = {}) {
-    await this.pastedVerdict.waitFor({ state: 'visible', timeout: timeoutMs });
-    return readVerdict(this.pastedVerdict);
+    await this.reportSource.waitFor({ state: 'visible', timeout: timeoutMs });
+    return readVerdict(this.liveVerdict);
   }
 
   /// The three ways on shown when the browser could not judge: the terminal commands

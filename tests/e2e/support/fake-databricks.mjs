@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './browser.mjs';
 
@@ -17,6 +18,9 @@ export const TEST_CLIENT_ID = '8c1e4b0a-7d52-4f3e-9a61-2f0c5d7e9b13';
 export const TEST_CLIENT_SECRET = 'dose7e57c0de7e57c0de7e57c0de7e57c0de';
 export const TEST_USER = 'airflow@example.com';
 export const TEST_PASSWORD = 'correct horse battery staple';
+/// The access token the fake's `/oidc/v1/token` issues (never to be printed by a block).
+export const ISSUED_ACCESS_TOKEN =
+  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4YzFlNGIwYSIsInNjb3BlIjoiYWxsLWFwaXMifQ.ZmFrZS1zaWduYXR1cmU';
 
 function binaryPath() {
   const target = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target');
@@ -28,11 +32,14 @@ function binaryPath() {
 }
 
 /// Starts the fake with `slowMs` for its `slow-` hosts (longer than the page's 10 s
-/// timeout) and resolves once it listens on both ports.
+/// timeout) and resolves once it listens on both ports. Its certificate (PEM) is written
+/// to `certificatePath`, for clients that verify it (curl).
 export async function startFakeDatabricks({ slowMs = 12_000 } = {}) {
+  const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbx-check-fake-'));
+  const certificatePath = path.join(certDir, 'fake.pem');
   const child = spawn(
     binaryPath(),
-    ['--port', '0', '--http-port', '0', '--slow-ms', String(slowMs)],
+    ['--port', '0', '--http-port', '0', '--slow-ms', String(slowMs), '--cert-out', certificatePath],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -66,6 +73,7 @@ export async function startFakeDatabricks({ slowMs = 12_000 } = {}) {
   return {
     httpsPort: ports.https,
     httpPort: ports.http,
+    certificatePath,
     /// Every request the fake received so far (secrets redacted by the fake), oldest first.
     async log() {
       const res = await fetch(logUrl);
@@ -77,6 +85,7 @@ export async function startFakeDatabricks({ slowMs = 12_000 } = {}) {
       if (!res.ok) throw new Error(`DELETE /__log answered ${res.status}`);
     },
     async stop() {
+      fs.rmSync(certDir, { recursive: true, force: true });
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
