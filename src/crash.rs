@@ -20,20 +20,11 @@ static SHOWN: AtomicBool = AtomicBool::new(false);
 
 /// Sets the panic hook: from the first panic on, the page shows the notice instead of
 /// freezing. Through Yew, whose renderer otherwise installs a hook of its own that logs
-/// the whole panic message. Call it before mounting the app.
+/// the whole panic message to the console. Call it before mounting the app.
 pub fn install() {
-    yew::set_custom_panic_hook(Box::new(|info| {
-        // Only where, never the message: a panic message can quote the text it was
-        // given, and that text may be a secret.
-        if let Some(at) = info.location() {
-            web_sys::console::error_1(&JsValue::from_str(&format!(
-                "dbx-check stopped: a panic at {}:{}",
-                at.file(),
-                at.line()
-            )));
-        }
-        show_notice();
-    }));
+    // Nothing is logged: a panic message can quote the text it was given, and that text
+    // may be a secret.
+    yew::set_custom_panic_hook(Box::new(|_| show_notice()));
 }
 
 /// Puts the notice at the top of the page and makes the rest inert, once.

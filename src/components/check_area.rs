@@ -204,7 +204,7 @@ fn ways_on(
     html! {
         <div class="ways-on" id="ways-on">
             <h4>{ "Run the check in a terminal" }</h4>
-            <p>{ "Copy one block into a terminal and run it. It asks for your secret without showing it, makes the same requests as Airflow, and prints their answers with no secret in them:" }</p>
+            <p>{ "Run one block in a terminal: it asks for your secret without showing it, makes Airflow's requests and prints their answers, with no secret in them." }</p>
             <h5>{ "bash or zsh (macOS, Linux, WSL)" }</h5>
             <pre data-route="bash">{ bash.clone() }</pre>
             <CopyButton text={bash} what="the bash block" />
