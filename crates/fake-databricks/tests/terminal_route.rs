@@ -233,3 +233,36 @@ async fn an_unreachable_workspace_is_read_from_curls_own_error() {
         Some("unreachable")
     );
 }
+
+/// Ctrl-C at the block's secret prompt, in an interactive bash and zsh on a real
+/// pseudo-terminal: the shell is back at its prompt, echoing again, and no request ran.
+#[test]
+fn ctrl_c_at_the_secret_prompt_stops_the_whole_block() {
+    let plan = plan_check(
+        "https://ok-6.cloud.databricks.com",
+        AuthMethod::Pat,
+        "",
+        &Secret::new(TEST_PAT),
+    );
+    let block = terminal_route(&plan, Shell::Bash).script();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/ctrl_c.py");
+    for shell in SHELLS {
+        let output = Command::new("python3")
+            .arg(&script)
+            .arg(shell)
+            .arg(&block)
+            .output()
+            .expect("python3 runs");
+        let seen = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            seen.trim_end().ends_with("PROMPTED=True AFTER=True"),
+            "{shell}:\n{seen}"
+        );
+        // The typed command is echoed: the terminal is out of the no-echo mode of `read -s`.
+        assert!(seen.contains("echo after-$((20+22))"), "{shell}:\n{seen}");
+        assert!(
+            !seen.contains("[dbx-check step: spark_versions]"),
+            "{shell}: a request ran after Ctrl-C:\n{seen}"
+        );
+    }
+}
