@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const TYPES = {
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -15,6 +15,20 @@ const TYPES = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
 };
+
+/// Answers with `file` (its type from its extension, never cached), or a 404.
+export async function sendFile(req, res, file) {
+  try {
+    const body = await fs.readFile(file);
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+}
 
 export async function serveDir(root, { host = '127.0.0.1', port = 0 } = {}) {
   const base = path.resolve(root);
@@ -27,12 +41,7 @@ export async function serveDir(root, { host = '127.0.0.1', port = 0 } = {}) {
         return;
       }
       if (pathname.endsWith('/')) file = path.join(file, 'index.html');
-      const body = await fs.readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      await sendFile(req, res, file);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

@@ -3,16 +3,8 @@
 // and no relay. Like such hosts it answers a folder address without its slash with a
 // redirect to the folder. It records every path asked for.
 import http from 'node:http';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-};
+import { TYPES, sendFile } from '../../../scripts/serve.mjs';
 
 /// Serves `dir` under `prefix` (which starts and ends with `/`) on 127.0.0.1 and a free
 /// port; `files` adds pages at other paths (path → HTML text), for a documentation page.
@@ -41,16 +33,7 @@ export async function serveStaticHost(dir, { prefix = '/tools/dbx-check/', files
     }
     const file = path.resolve(base, name);
     if (!file.startsWith(base + path.sep)) return notFound();
-    try {
-      const body = await fs.readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      notFound();
-    }
+    await sendFile(req, res, file);
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
