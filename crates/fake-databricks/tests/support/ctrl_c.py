@@ -12,6 +12,10 @@ import time
 shell, block = sys.argv[1], sys.argv[2]
 pid, fd = pty.fork()
 if pid == 0:
+    # A terminal's shell starts with Ctrl-C's signal at its default; a test runner started
+    # in the background may have it ignored, which a shell cannot undo for its children.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
     os.environ["PS1"] = "$ "
     # No start-up files: the user's own settings must not change what is tested.
     args = [shell, "--norc", "-i"] if shell == "bash" else [shell, "-f", "-i"]
