@@ -11,7 +11,9 @@ use dbx_check_relay::{Limits, Relay};
 use fake_databricks::{FakeDatabricks, TEST_CLIENT_ID, TEST_CLIENT_SECRET};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use support::{fake, relay, relay_config, stalled_upload, Answer, PageClient};
+use support::{
+    fake, parse_partial as parse, relay, relay_config, stalled_upload, Answer, PageClient,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -61,29 +63,6 @@ async fn ending(stream: &mut TcpStream) -> Ending {
         return Ending::Closed;
     }
     Ending::Answered(parse(&raw))
-}
-
-fn parse(raw: &[u8]) -> Answer {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(raw.len());
-    let head = String::from_utf8_lossy(&raw[..split]);
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: raw.get(split + 4..).unwrap_or_default().to_vec(),
-    }
 }
 
 fn within_deadline(label: &str, took: Duration) {

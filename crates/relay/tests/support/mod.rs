@@ -244,17 +244,26 @@ pub async fn raw_send(
 }
 
 fn parse_answer(raw: &[u8]) -> Answer {
+    assert!(raw.windows(4).any(|w| w == b"\r\n\r\n"), "a complete head");
+    let answer = parse_partial(raw);
+    assert_ne!(answer.status, 0, "a status line");
+    answer
+}
+
+/// What has arrived of an answer so far: status 0 until its status line has come, the
+/// header lines and the body as far as they came.
+pub fn parse_partial(raw: &[u8]) -> Answer {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .expect("a complete head");
+        .unwrap_or(raw.len());
     let head = String::from_utf8_lossy(&raw[..split]);
     let mut lines = head.lines();
     let status = lines
         .next()
         .and_then(|l| l.split(' ').nth(1))
         .and_then(|s| s.parse().ok())
-        .expect("a status line");
+        .unwrap_or(0);
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -262,7 +271,7 @@ fn parse_answer(raw: &[u8]) -> Answer {
     Answer {
         status,
         headers,
-        body: raw[split + 4..].to_vec(),
+        body: raw.get(split + 4..).unwrap_or_default().to_vec(),
     }
 }
 
