@@ -222,11 +222,7 @@ pub(super) fn from_json(text: &str) -> Result<RawConnection, ImportProblem> {
         "uri",
         "team_name",
     ];
-    let unknown: Vec<String> = map
-        .keys()
-        .filter(|k| !known.contains(&k.as_str()))
-        .cloned()
-        .collect();
+    let unknown = keys_outside(&map, &known);
     if !unknown.is_empty() {
         return Err(ImportProblem::IllegalKeys { keys: unknown });
     }
@@ -244,6 +240,14 @@ pub(super) fn from_json(text: &str) -> Result<RawConnection, ImportProblem> {
         port: json_port(map.get("port"))?,
         extra: extra_text(map.get("extra")),
     })
+}
+
+/// The keys of `map` that are not in `allowed` (each reader of Airflow's has its own list).
+fn keys_outside(map: &Map<String, Value>, allowed: &[&str]) -> Vec<String> {
+    map.keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// `local_filesystem._create_connection` for one entry of a JSON or YAML export file.
@@ -265,11 +269,7 @@ fn file_entry(value: &Value) -> Result<RawConnection, ImportProblem> {
                 "uri",
                 "team_name",
             ];
-            let illegal: Vec<String> = map
-                .keys()
-                .filter(|k| !allowed.contains(&k.as_str()))
-                .cloned()
-                .collect();
+            let illegal = keys_outside(map, &allowed);
             if !illegal.is_empty()
                 || (map.contains_key("extra") && map.contains_key("extra_dejson"))
             {
