@@ -464,12 +464,12 @@ impl CheckRun {
     /// refused stops the check there as it would in the browser. A step the paste does
     /// not hold is `NotPasted`, never a failure; without Airflow's test there is no
     /// verdict, only the problem saying so.
-    pub fn from_transcript(plan: CheckPlan, conn_id: &str, transcript: &Transcript) -> CheckRun {
+    pub fn from_transcript(plan: CheckPlan, conn_id: &str, mut transcript: Transcript) -> CheckRun {
         let mut run = CheckRun::start(plan, conn_id, Route::Terminal);
         run.state = RunState::Finished;
         let mut stopped = false;
         for (planned, record) in run.plan.requests.iter().zip(run.steps.iter_mut()) {
-            let answer = match transcript.answer(planned.step) {
+            let answer = match transcript.take(planned.step) {
                 _ if stopped => {
                     record.state = StepState::Skipped;
                     continue;
@@ -480,7 +480,7 @@ impl CheckRun {
                     continue;
                 }
             };
-            let cause = classify(&answer.clone().into_outcome(planned.step));
+            let cause = classify(&answer.into_outcome(planned.step));
             stopped = !matches!(cause, Cause::Passed(_)) && planned.step.failure_stops_check();
             record.state = StepState::Answered;
             record.attempts = 1;
@@ -725,14 +725,15 @@ pub fn read_pasted_check(
     text: &str,
 ) -> Result<CheckReport, Finding> {
     let transcript = read_transcript(text).map_err(|p| p.to_finding())?;
-    let mut report = CheckRun::from_transcript(plan.clone(), conn_id, &transcript).report();
+    let holds_secret = transcript.holds_secret;
+    let mut report = CheckRun::from_transcript(plan.clone(), conn_id, transcript).report();
     report.notes = report
         .steps
         .iter()
         .filter(|s| s.state == StepState::NotPasted && !s.step.is_airflow_test())
         .map(|s| NotPasted(s.step).to_finding())
         .collect();
-    if transcript.holds_secret {
+    if holds_secret {
         report.notes.insert(0, PastedSecret.to_finding());
     }
     Ok(report)

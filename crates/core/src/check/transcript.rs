@@ -32,11 +32,10 @@ pub struct Transcript {
 }
 
 impl Transcript {
-    pub fn answer(&self, step: Step) -> Option<&Result<PastedAnswer, PasteProblem>> {
-        self.answers
-            .iter()
-            .find(|a| a.step == step)
-            .map(|a| &a.answer)
+    /// The step's answer, moved out (a body can be megabytes: no copy).
+    pub fn take(&mut self, step: Step) -> Option<Result<PastedAnswer, PasteProblem>> {
+        let at = self.answers.iter().position(|a| a.step == step)?;
+        Some(self.answers.swap_remove(at).answer)
     }
 }
 
