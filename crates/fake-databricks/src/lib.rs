@@ -287,6 +287,7 @@ async fn handle(
         &host,
         scenario,
         credential.as_str(),
+        &body,
     ));
 
     let mut response = if parts.method == Method::OPTIONS {

@@ -1,5 +1,6 @@
 //! The record of every request, for tests to assert where secrets went. Authorization
-//! keeps only its scheme and whether the fake accepted it; cookies only their presence.
+//! keeps only its scheme and whether the fake accepted it; cookies only their presence;
+//! bodies only the token form's `grant_type` and `scope`, or their length.
 
 use crate::scenario::{split_scheme, Scenario};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,40 @@ pub struct LoggedRequest {
     pub credential: String,
     /// All headers, with `authorization`, `proxy-authorization` and `cookie` redacted.
     pub headers: Vec<(String, String)>,
+    /// The body, without secrets: see [`shown_body`]. None when empty.
+    #[serde(default)]
+    pub body: Option<String>,
+}
+
+/// Form fields whose values are shown in the log; every other field's value is redacted.
+const SHOWN_FORM_FIELDS: [&str; 2] = ["grant_type", "scope"];
+
+/// A request body as the log keeps it: a form body (the OAuth token request) with the
+/// values of [`SHOWN_FORM_FIELDS`] and every other value `<redacted>`, fields in their
+/// order; any other body only as its length, since it may hold a secret.
+pub fn shown_body(content_type: Option<&str>, body: &[u8]) -> Option<String> {
+    if body.is_empty() {
+        return None;
+    }
+    let is_form = content_type.is_some_and(|t| {
+        t.split(';').next().is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+    });
+    let text = std::str::from_utf8(body).ok().filter(|_| is_form);
+    let Some(text) = text else {
+        return Some(format!("<{} bytes>", body.len()));
+    };
+    let fields: Vec<String> = text
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if SHOWN_FORM_FIELDS.contains(&name) => format!("{name}={value}"),
+            Some((name, _)) => format!("{name}=<redacted>"),
+            None => "<redacted>".to_owned(),
+        })
+        .collect();
+    Some(fields.join("&"))
 }
 
 impl LoggedRequest {
@@ -41,6 +76,7 @@ impl LoggedRequest {
         host: &str,
         scenario: Scenario,
         credential: &str,
+        body: &[u8],
     ) -> LoggedRequest {
         let authorization = parts
             .headers
@@ -81,6 +117,13 @@ impl LoggedRequest {
             authorization,
             credential: credential.to_owned(),
             headers,
+            body: shown_body(
+                parts
+                    .headers
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok()),
+                body,
+            ),
         }
     }
 }
@@ -132,5 +175,28 @@ impl RequestLog {
         if let Ok(mut entries) = self.entries.lock() {
             entries.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_body;
+
+    #[test]
+    fn a_form_keeps_only_the_grant_and_scope_and_other_bodies_their_length() {
+        let form = Some("application/x-www-form-urlencoded; charset=utf-8");
+        assert_eq!(
+            shown_body(form, b"grant_type=client_credentials&scope=all-apis"),
+            Some("grant_type=client_credentials&scope=all-apis".to_owned())
+        );
+        assert_eq!(
+            shown_body(form, b"grant_type=client_credentials&client_secret=dose1&x"),
+            Some("grant_type=client_credentials&client_secret=<redacted>&<redacted>".to_owned())
+        );
+        assert_eq!(
+            shown_body(Some("application/json"), b"{\"token\": \"dapi1\"}"),
+            Some("<18 bytes>".to_owned())
+        );
+        assert_eq!(shown_body(form, b""), None);
     }
 }
