@@ -4,7 +4,7 @@ SHELL := bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: run test build size bench fuzz tools-build tools-test tools-fuzz clean
+.PHONY: run test parity build size bench fuzz tools-build tools-test tools-fuzz clean
 
 ## run: build the release page and serve it on http://127.0.0.1:8080 until stopped, with the
 ## same-origin relay (crates/relay) so the live check works for workspaces that refuse browsers
@@ -14,6 +14,12 @@ run: build
 ## test: formatting, lints, native, browser and end-to-end tests; ends with "N passed, N failed"
 test: tools-test
 	scripts/test.sh
+
+## parity: Airflow's own Databricks provider (the Airflow venvs of the tests) and the core's
+## check against the same fake workspace, every scenario and sign-in; fails on any difference
+## in what is sent or concluded, prints the header differences; table in artifacts/parity.md
+parity:
+	scripts/parity.sh
 
 ## build: the release build in dist/ (wasm-opt -Oz)
 build: tools-build

@@ -74,6 +74,8 @@ run fake-databricks-build no_counts cargo build -p fake-databricks --locked
 run e2e-tests tap_counts node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
 run airflow-3 pytest_counts scripts/airflow-roundtrip.sh 3
 run airflow-2 pytest_counts scripts/airflow-roundtrip.sh 2
+# Airflow's provider and the core against the same fake, every scenario and sign-in (make parity).
+run parity cargo_counts scripts/parity.sh
 
 printf '\n'
 if [ ${#broken[@]} -gt 0 ]; then

@@ -84,7 +84,8 @@ pub async fn send_once(
 }
 
 /// Executes a planned request the way the page does: follows same-host redirects (at
-/// most 5), gives up after `timeout`, and reports what happened as a `RawOutcome`.
+/// most 5, changing a POST to a GET where fetch does), gives up after `timeout`, and
+/// reports what happened as a `RawOutcome`.
 pub async fn execute(
     server: &FakeDatabricks,
     host: &str,
@@ -121,7 +122,7 @@ async fn execute_sent(
     timeout: Duration,
 ) -> RawOutcome {
     let request = &sent;
-    let headers = sent.headers;
+    let mut headers = sent.headers.to_vec();
     let mut path = sent
         .url
         .strip_prefix(&format!("https://{host}"))
@@ -131,7 +132,7 @@ async fn execute_sent(
     let mut body = sent.body;
     let run = async {
         for _ in 0..5 {
-            let received = match send_once(server, host, method, &path, headers, body).await {
+            let received = match send_once(server, host, method, &path, &headers, body).await {
                 Ok(r) => r,
                 Err(_) => return RawOutcome::failed(request.step, Transport::Unreachable),
             };
@@ -141,10 +142,15 @@ async fn execute_sent(
                 .find(|(n, _)| n == "location")
                 .map(|(_, v)| v.clone());
             match (received.status, location) {
-                (301 | 302 | 303 | 307 | 308, Some(to)) if to.starts_with('/') => {
+                (status @ (301 | 302 | 303 | 307 | 308), Some(to)) if to.starts_with('/') => {
                     path = to;
-                    method = "GET";
-                    body = None;
+                    // As fetch does: a 303, or a 301/302 after a POST, becomes a GET
+                    // without the body and the headers that described it.
+                    if status == 303 || (method == "POST" && status != 307 && status != 308) {
+                        method = "GET";
+                        body = None;
+                        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+                    }
                 }
                 (status, _) => {
                     return RawOutcome::answered(
