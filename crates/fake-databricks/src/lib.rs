@@ -1,14 +1,18 @@
-//! A stand-in for Databricks workspaces, for tests: a TLS server on 127.0.0.1 with a
-//! self-signed certificate made at start, answering as the scenario named by the first
-//! label of the `Host` header (see [`scenario::Scenario`]), and logging every request
-//! with its secrets redacted.
+//! A stand-in for Databricks workspaces, for tests: a TLS server on 127.0.0.1 answering
+//! as the scenario named by the first label of the `Host` header (see
+//! [`scenario::Scenario`]), and logging every request with its secrets redacted.
+//!
+//! Certificates: a certificate authority is made at start ([`FakeDatabricks::certificate_der`]
+//! and `_pem`, what a client trusts), and each handshake gets a leaf certificate for
+//! exactly the name the client sent (SNI), made on first use and cached. So every real
+//! name shape verifies, with one or two labels below the zone
+//! (`dbc-a1b2345c-d6e7.cloud.databricks.com`, `adb-5555555555555555.19.azuredatabricks.net`,
+//! `8757561887652360.0.gcp.databricks.com`), as does any made-up name; a client that
+//! connects to `127.0.0.1` without a name gets one for `localhost` and `127.0.0.1`.
 //!
 //! Browsers reach it with `--host-resolver-rules=MAP *.cloud.databricks.com
-//! 127.0.0.1:<port>` and `--ignore-certificate-errors` (shared/facts/toolchain.md). The
-//! certificate names every Databricks DNS zone with one wildcard label
-//! (`*.cloud.databricks.com`), so a client that trusts [`FakeDatabricks::certificate_der`]
-//! verifies `ok-1.cloud.databricks.com`; two-label names like `adb-1.2.azuredatabricks.net`
-//! need the browser flag.
+//! 127.0.0.1:<port>` and `--ignore-certificate-errors`; native clients trust the
+//! authority (`REQUESTS_CA_BUNDLE` for Python's requests, `--cacert` for curl).
 //!
 //! Control endpoints on any host: `GET /__log` (the request log as JSON),
 //! `DELETE /__log` (clear it).
@@ -48,6 +52,7 @@
 pub mod log;
 pub mod scenario;
 pub mod table;
+mod tls;
 
 pub use log::{LoggedRequest, RequestLog};
 pub use scenario::{
@@ -62,7 +67,6 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use scenario::{answer, check_api_credential, check_client_credential, Asked};
 use std::convert::Infallible;
 use std::io;
@@ -110,8 +114,9 @@ impl Default for Config {
 pub struct FakeDatabricks {
     pub https_addr: SocketAddr,
     pub http_addr: Option<SocketAddr>,
-    /// The self-signed certificate, for clients that verify it.
+    /// The certificate authority that signs every leaf: what a client trusts.
     pub certificate_der: Vec<u8>,
+    /// The same, PEM-encoded (for curl's `--cacert`, Python's `REQUESTS_CA_BUNDLE`).
     pub certificate_pem: String,
     log: Arc<RequestLog>,
     accept_loops: Vec<JoinHandle<()>>,
@@ -142,10 +147,10 @@ struct State {
     connections: Arc<Semaphore>,
 }
 
-/// Binds 127.0.0.1 only, makes the certificate, and starts serving.
+/// Binds 127.0.0.1 only, makes the certificate authority, and starts serving.
 pub async fn start(config: Config) -> io::Result<FakeDatabricks> {
-    let (cert, key, pem) = make_certificate().map_err(io::Error::other)?;
-    let tls = tls_acceptor(cert.clone(), key)?;
+    let authority = Arc::new(tls::Authority::new().map_err(io::Error::other)?);
+    let tls = tls_acceptor(authority.clone())?;
     let log = Arc::new(RequestLog::new(config.log_file.clone())?);
     let state = Arc::new(State {
         log: log.clone(),
@@ -173,41 +178,21 @@ pub async fn start(config: Config) -> io::Result<FakeDatabricks> {
     Ok(FakeDatabricks {
         https_addr,
         http_addr,
-        certificate_der: cert.as_ref().to_vec(),
-        certificate_pem: pem,
+        certificate_der: authority.certificate_der().to_vec(),
+        certificate_pem: authority.certificate_pem(),
         log,
         accept_loops,
     })
 }
 
-fn make_certificate(
-) -> Result<(CertificateDer<'static>, PrivateKeyDer<'static>, String), rcgen::Error> {
-    let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
-    // Every Databricks DNS zone, as a one-label wildcard.
-    names.extend(
-        dbx_check_core::host::ZONES
-            .iter()
-            .map(|z| format!("*{}", z.suffix)),
-    );
-    // A team's own workspace domain, for tests of hosts outside the zones (example.org is
-    // reserved for examples, RFC 2606).
-    names.push("*.example.org".into());
-    let rcgen::CertifiedKey { cert, key_pair } = rcgen::generate_simple_self_signed(names)?;
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pair.serialize_der()));
-    Ok((cert.der().clone(), key, cert.pem()))
-}
-
-fn tls_acceptor(
-    cert: CertificateDer<'static>,
-    key: PrivateKeyDer<'static>,
-) -> io::Result<TlsAcceptor> {
+fn tls_acceptor(authority: Arc<tls::Authority>) -> io::Result<TlsAcceptor> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let leaves = tls::LeafPerName::new(authority, &provider).map_err(io::Error::other)?;
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(io::Error::other)?
         .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .map_err(io::Error::other)?;
+        .with_cert_resolver(Arc::new(leaves));
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))
 }

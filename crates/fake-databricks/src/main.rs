@@ -26,7 +26,7 @@ struct Args {
     /// Milliseconds a `slow-` host waits before answering (at most 60000).
     #[arg(long, default_value_t = 12_000)]
     slow_ms: u64,
-    /// Write the self-signed certificate (PEM) to this file.
+    /// Write the certificate authority that signs its certificates (PEM) to this file.
     #[arg(long)]
     cert_out: Option<PathBuf>,
 }

@@ -135,6 +135,34 @@ async fn details_from_the_facts_come_through() {
 }
 
 #[tokio::test]
+async fn every_real_name_shape_verifies_against_the_authority() {
+    let server = fake().await;
+    // One and two labels below the zone, as real workspaces are named (the client checks
+    // the name against the certificate, as a browser or Python's requests does).
+    for host in [
+        "dbc-a1b2345c-d6e7.cloud.databricks.com",
+        "adb-5555555555555555.19.azuredatabricks.net",
+        "ok-1.2.azuredatabricks.net",
+        "8757561887652360.0.gcp.databricks.com",
+        "adb-1.2.databricks.azure.cn",
+        "ok-1.dev.gcp.databricks.com",
+        "workspace.example.org",
+    ] {
+        let r = send_once(
+            &server,
+            host,
+            "GET",
+            "/api/2.1/clusters/spark-versions",
+            &[("authorization".to_owned(), format!("Bearer {TEST_PAT}"))],
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{host}: {e}"));
+        assert_eq!(r.status, 200, "{host}");
+    }
+}
+
+#[tokio::test]
 async fn a_wrong_token_on_a_healthy_workspace_is_refused() {
     let server = fake().await;
     let host = "ok-3.cloud.databricks.com";

@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The zones the fake's certificate names with one wildcard label, all sent to it.
+/// The zones sent to the fake (its certificates cover any name in them).
 pub const FAKE_ZONES: [&str; 3] = [
     "cloud.databricks.com",
     "azuredatabricks.net",
