@@ -4,6 +4,7 @@
 // lasts longer than the page's timeout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { launchBrowser, serveRelease, fakeDatabricksArgs } from './support/browser.mjs';
 import { CheckerPage } from './support/checker-page.mjs';
 import {
@@ -22,8 +23,13 @@ const CHECK_BOUND_MS = PAGE_TIMEOUT_MS + GRACE_MS;
 const SLOW_MS = 12_000;
 /// A zone mapped to a loopback port where nothing listens: its hosts are unreachable.
 const UNREACHABLE_ZONE = 'databricks.azure.cn';
-/// The fake's workspace id, sent as `x-databricks-org-id` (crates/fake-databricks scenario.rs).
+/// The fake's workspace id, which a browser cannot read from its answers
+/// (docs/databricks-answers.md): the page takes it from the pasted URL.
 const WORKSPACE_ID = '7474646471015793';
+/// The one table of the fake's scenarios and their verdicts, shared by every suite.
+const SCENARIOS = JSON.parse(
+  readFileSync(new URL('../../crates/fake-databricks/scenarios.json', import.meta.url), 'utf8'),
+).scenarios;
 
 let fake;
 let server;
@@ -123,11 +129,12 @@ const TOKEN = 'POST /oidc/v1/token';
 // --- ok -------------------------------------------------------------------------------
 
 test('ok: a personal access token as Bearer passes Airflow\'s test and shows who it is', async () => {
-  const form = { workspace: 'https://ok-pat.cloud.databricks.com', method: 'pat', secret: TEST_PAT };
+  const form = { workspace: `https://ok-pat.cloud.databricks.com/?o=${WORKSPACE_ID}`, method: 'pat', secret: TEST_PAT };
   const run = await liveCheck(form);
   assert.equal(run.verdict.verdict, 'ok');
   assert.match(run.verdict.fix, /Nothing to fix/);
-  assert.match(await run.checker.page.locator('#identity').textContent(), new RegExp(WORKSPACE_ID));
+  assert.match(await run.checker.page.locator('#identity').textContent(),
+    new RegExp(`Airflow Tester \\(airflow@example.com\\)\\. Workspace ${WORKSPACE_ID}, as read from the \\?o=`));
   assert.equal(await run.checker.waysOn.count(), 0, 'ways on shown although the browser judged');
   const log = await assertPrivacy(run, form);
   assert.deepEqual(asked(log), [SPARK_VERSIONS, ME, WAREHOUSES]);
@@ -143,6 +150,8 @@ test('ok: a personal access token over Basic (Login "token") passes', async () =
   };
   const run = await liveCheck(form);
   assert.equal(run.verdict.verdict, 'ok');
+  assert.match(await run.checker.page.locator('#identity').textContent(),
+    new RegExp(`Workspace ${WORKSPACE_ID}, as read from the workspace URL's host name`));
   const log = await assertPrivacy(run, form);
   assert.equal(log.find((e) => e.path === '/api/2.1/clusters/spark-versions' && e.method === 'GET').authorization, 'Basic');
   await run.context.close();
@@ -177,18 +186,20 @@ test('ok: a user name and password over Basic passes', async () => {
 
 // --- one test per verdict the live check can reach ------------------------------------
 
-/// Scenarios where a PAT goes to a host whose first label picks the fake's answer.
+/// Verdicts after which the page shows the other routes (the browser could not judge).
+const WAYS_ON = new Set(['private_link', 'unexpected_response', 'unreachable', 'timeout', 'cors_blocked']);
+/// Rows with a test of their own below: timing (slow, ratelimit), a refusal before any
+/// request (accounts), or no secret sent at all (nocors).
+const OWN_TEST = new Set(['slow', 'ratelimit', 'accounts', 'nocors']);
+
+/// A PAT to each host of the shared table, and one to a host that does not answer.
 const VERDICTS = [
-  { verdict: 'invalid_token', workspace: 'https://badtoken-1.cloud.databricks.com', fix: /new personal access token/ },
-  { verdict: 'invalid_token', workspace: 'https://oldbadtoken-1.dev.databricks.com', fix: /new personal access token/ },
-  { verdict: 'wrong_workspace', workspace: 'https://otherorg-1.azuredatabricks.net', fix: /workspace URL where the token was created/ },
-  { verdict: 'ip_blocked', workspace: 'https://ipacl-1.databricks.azure.us', fix: /IP access list/ },
-  { verdict: 'private_link', workspace: 'https://privatelink-1.staging.cloud.databricks.com', fix: /inside the workspace's network/, waysOn: true },
-  { verdict: 'unavailable', workspace: 'https://outage-1.staging.azuredatabricks.net', fix: /Check again in a few minutes/ },
-  { verdict: 'unexpected_response', workspace: 'https://html-1.staging.gcp.databricks.com', fix: /exactly as the browser shows it/, waysOn: true },
-  { verdict: 'unexpected_response', workspace: 'https://empty-1.cloud.databricks.com', fix: /run the same request from a terminal/, waysOn: true },
-  { verdict: 'missing_permission', workspace: 'https://missingscope-1.dev.azuredatabricks.net', fix: /`clusters` scope/ },
-  { verdict: 'not_found', workspace: 'https://notfound-1.cloud.databricks.com', fix: /without any path/ },
+  ...SCENARIOS.filter((row) => !OWN_TEST.has(row.label)).map((row) => ({
+    verdict: row.browser ?? row.verdict,
+    workspace: `https://${row.host}`,
+    fix: new RegExp(row.fix ?? '.'),
+    waysOn: WAYS_ON.has(row.browser ?? row.verdict),
+  })),
   { verdict: 'unreachable', workspace: `https://adb-1.2.${UNREACHABLE_ZONE}`, fix: /typos/, waysOn: true, reachesFake: false },
 ];
 
@@ -204,15 +215,16 @@ for (const { verdict, workspace, fix, waysOn = false, reachesFake = true } of VE
   });
 }
 
-test('rate_limited: the page waits Retry-After, retries once, then says so', async () => {
+test('rate_limited: the page tries 3 times, 1 s then 2 s apart, as Airflow does, then says so', async () => {
   const form = { workspace: 'https://ratelimit-1.dev.databricks.com', method: 'pat', secret: TEST_PAT };
   const run = await liveCheck(form);
   assert.equal(run.verdict.verdict, 'rate_limited');
-  assert.match(run.verdict.fix, /Wait 7 seconds/);
-  // Retry-After is 7 s: the retry came after it, and there was exactly one.
-  assert.ok(run.watch.elapsedMs >= 7_000, `answered after ${run.watch.elapsedMs} ms`);
+  // Retry-After (7 s) is a header the browser may not read, and Airflow does not wait for it.
+  assert.match(run.verdict.fix, /^Wait a minute and check again; Airflow's test fails the same way/);
+  assert.match(run.verdict.explanation, /tries 3 times, 1 and then 2 seconds apart/);
+  assert.ok(run.watch.elapsedMs >= 3_000 && run.watch.elapsedMs < 7_000, `answered after ${run.watch.elapsedMs} ms`);
   const log = await assertPrivacy(run, form);
-  assert.deepEqual(asked(log), [SPARK_VERSIONS, SPARK_VERSIONS]);
+  assert.deepEqual(asked(log), [SPARK_VERSIONS, SPARK_VERSIONS, SPARK_VERSIONS]);
   await run.context.close();
 });
 
@@ -221,6 +233,7 @@ test('timeout: a workspace that answers after 12 s is given up at 10 s', async (
   const run = await liveCheck(form);
   assert.equal(run.verdict.verdict, 'timeout');
   assert.match(run.verdict.fix, /opens in this browser/);
+  assert.match(run.verdict.explanation, /Airflow waits up to 180 seconds/);
   assert.ok(run.watch.elapsedMs >= PAGE_TIMEOUT_MS - 500, `gave up after ${run.watch.elapsedMs} ms`);
   assert.equal(await run.checker.waysOn.count(), 1);
   const log = await assertPrivacy(run, form);

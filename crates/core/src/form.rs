@@ -233,10 +233,11 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         secret: Secret::new(MASK_PLACEHOLDER),
         ..request
     });
-    let plan = host
-        .host
-        .as_deref()
-        .map(|h| plan_check(h, input.method, &input.login, &input.secret));
+    let plan = host.host.as_deref().map(|h| {
+        let mut plan = plan_check(h, input.method, &input.login, &input.secret);
+        plan.workspace_id = host.workspace_id.clone().zip(host.workspace_id_source);
+        plan
+    });
     let readiness = readiness(input, &host, &credential);
     let outside_zones = host.is_usable() && host.kind == HostKind::UnknownDomain;
     let needs_confirmation = outside_zones && input.route == Route::Relay;

@@ -197,6 +197,31 @@ pub enum HostKind {
     Invalid,
 }
 
+/// Where a workspace id was read from the pasted text. The check names it, because the
+/// id a workspace sends back (`x-databricks-org-id`) is a header a browser may not read
+/// (docs/databricks-answers.md, "Calling from a browser").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkspaceIdSource {
+    /// `adb-<id>.<n>.azuredatabricks.net`, `<id>.<n>.gcp.databricks.com`.
+    HostName,
+    /// `?o=`, `?w=` or `?workspace_id=` of the pasted URL.
+    UrlQuery,
+    /// A cluster's HTTP path, `/sql/protocolv1/o/<id>/...`.
+    HttpPath,
+}
+
+impl WorkspaceIdSource {
+    /// "the host name", to follow "read from".
+    pub fn describe(self) -> &'static str {
+        match self {
+            WorkspaceIdSource::HostName => "the workspace URL's host name",
+            WorkspaceIdSource::UrlQuery => "the ?o= of the pasted URL",
+            WorkspaceIdSource::HttpPath => "the cluster's HTTP path",
+        }
+    }
+}
+
 /// Everything the page and the command show about a pasted workspace URL.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HostAnalysis {
@@ -209,6 +234,8 @@ pub struct HostAnalysis {
     pub environment: Option<Environment>,
     /// Decimal digits, from `adb-<id>`, a GCP `<id>.<n>` host, `?o=` or a cluster HTTP path.
     pub workspace_id: Option<String>,
+    /// Where `workspace_id` was read.
+    pub workspace_id_source: Option<WorkspaceIdSource>,
     pub kind: HostKind,
     /// A SQL warehouse's or cluster's HTTP path found in the paste (for extra `http_path`).
     pub http_path: Option<String>,
@@ -874,6 +901,7 @@ struct Analysis {
     cloud: Option<Cloud>,
     environment: Option<Environment>,
     workspace_id: Option<String>,
+    workspace_id_source: Option<WorkspaceIdSource>,
     kind: Option<HostKind>,
     http_path: Option<String>,
     /// The host held non-ASCII letters, replaced by ASCII ones to read the rest.
@@ -1132,6 +1160,10 @@ impl Analysis {
             .query_pairs()
             .find(|(k, v)| matches!(k.as_ref(), "o" | "w" | "workspace_id") && is_digits(v))
             .map(|(_, v)| v.into_owned());
+        self.workspace_id_source = self
+            .workspace_id
+            .as_ref()
+            .map(|_| WorkspaceIdSource::UrlQuery);
 
         // A JDBC URL's `/default` is its schema, part of the form: nothing was lost.
         if matches!(paste.form, Some(PasteForm::Jdbc)) {
@@ -1272,6 +1304,7 @@ impl Analysis {
                 _ => {}
             }
             self.workspace_id = Some(from_host);
+            self.workspace_id_source = Some(WorkspaceIdSource::HostName);
         }
     }
 
@@ -1323,6 +1356,7 @@ impl Analysis {
             cloud,
             environment,
             workspace_id,
+            workspace_id_source,
             kind,
             http_path,
             non_ascii_host: _,
@@ -1348,13 +1382,18 @@ impl Analysis {
             .collect();
         crate::finding::errors_first(&mut findings);
         // A cluster's HTTP path names its workspace: `/sql/protocolv1/o/<workspace-id>/...`.
-        let workspace_id = workspace_id.or_else(|| {
+        let from_path = || {
             http_path
                 .as_deref()
                 .and_then(|p| p.strip_prefix("/sql/protocolv1/o/"))
                 .and_then(|rest| rest.split('/').next())
-                .map(str::to_owned)
-        });
+                .map(|id| (id.to_owned(), WorkspaceIdSource::HttpPath))
+        };
+        let (workspace_id, workspace_id_source) =
+            match workspace_id.zip(workspace_id_source).or_else(from_path) {
+                Some((id, source)) => (Some(id), Some(source)),
+                None => (None, None),
+            };
         let usable = crate::finding::usable(&findings);
         let kind = kind.unwrap_or(HostKind::Invalid);
         let host = match (&hostname, usable, kind) {
@@ -1367,6 +1406,7 @@ impl Analysis {
             cloud,
             environment,
             workspace_id,
+            workspace_id_source,
             kind,
             http_path,
             findings,

@@ -36,10 +36,11 @@
 //! | `accounts.`, `accounts-dod.` | 401 `Credential was not sent or was of an unsupported type` | `account_console` |
 //! | `missingscope-` | spark-versions and warehouses: 403 `PERMISSION_DENIED` | `missing_permission` |
 //! | `notfound-` | 404 `ENDPOINT_NOT_FOUND` | `not_found` |
+//! | any, a served path under another API version (`/api/2.2/sql/warehouses`) | 404 `{"error": "Bad Target: <path>"}` | `not_found` |
 //!
 //! CORS is on for every host but those whose first label starts `nocors-` (preflight
-//! answered with the `Access-Control-Allow-*` headers, the origin echoed, the diagnosis'
-//! headers exposed), so that every other verdict can be reached from a browser. The facts
+//! answered with the `Access-Control-Allow-*` headers, the origin echoed, no header
+//! exposed), so that every other verdict can be reached from a browser. The facts
 //! (§5) say real workspaces refuse browser calls: `nocors-` is the realistic case, and
 //! `nocors-<label>-N` gives any scenario that way (for the terminal route), with the
 //! preflight answered without any `Access-Control-*` header, as for `nocors-`.
@@ -50,6 +51,7 @@
 
 pub mod log;
 pub mod scenario;
+pub mod table;
 mod tls;
 
 pub use log::{LoggedRequest, RequestLog};
@@ -57,6 +59,7 @@ pub use scenario::{
     host_allows_cors, Scenario, ISSUED_ACCESS_TOKEN, OTHER_WORKSPACE_ID, RETRY_AFTER_SECONDS,
     TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER, WORKSPACE_ID,
 };
+pub use table::{scenario_table, ScenarioRow};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -355,8 +358,10 @@ fn preflight(cors: bool, parts: &hyper::http::request::Parts) -> Response<Full<B
     response
 }
 
-/// Echoes the origin (no `*`, so a future credentialed call would also work) and
-/// exposes the headers the diagnosis reads, which are not CORS-safelisted.
+/// Echoes the origin (no `*`, so a future credentialed call would also work). No
+/// `Access-Control-Expose-Headers`: no captured Databricks answer has one
+/// (docs/databricks-answers.md), so a browser reads only the safelisted headers, never
+/// `x-databricks-org-id` or `Retry-After`.
 fn add_cors(response: &mut Response<Full<Bytes>>, origin: &str) {
     let Ok(origin) = HeaderValue::from_str(origin) else {
         return;
@@ -364,10 +369,6 @@ fn add_cors(response: &mut Response<Full<Bytes>>, origin: &str) {
     let headers = response.headers_mut();
     headers.insert("access-control-allow-origin", origin);
     headers.append("vary", HeaderValue::from_static("Origin"));
-    headers.insert(
-        "access-control-expose-headers",
-        HeaderValue::from_static("x-databricks-org-id, x-databricks-reason-phrase, retry-after"),
-    );
 }
 
 fn log_endpoint(state: &State, method: &Method) -> Response<Full<Bytes>> {

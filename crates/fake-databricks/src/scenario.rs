@@ -272,10 +272,37 @@ fn invalid_token() -> Answer {
     .with("x-databricks-reason-phrase", "Invalid access token.")
 }
 
+/// The API paths the fake serves, each under the versions it answers them at.
+const SERVED: [(&str, &[&str]); 3] = [
+    ("/clusters/spark-versions", &["2.0", "2.1"]),
+    ("/preview/scim/v2/Me", &["2.0"]),
+    ("/sql/warehouses", &["2.0"]),
+];
+
+/// `/api/2.1/clusters/spark-versions` → ("2.1", "/clusters/spark-versions").
+fn split_api_version(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("/api/")?;
+    let slash = rest.find('/')?;
+    Some((rest.get(..slash)?, rest.get(slash..)?))
+}
+
+/// A path nothing answers. Databricks names the path without `/api/<version>` in its
+/// message, and answers a served path asked under a version that lacks it with a bare
+/// `Bad Target` (docs/databricks-answers.md).
 fn endpoint_not_found(method: &str, path: &str) -> Answer {
+    let resource = split_api_version(path).map_or(path, |(_, r)| r);
+    if SERVED.iter().any(|(served, _)| *served == resource) {
+        return Answer::json(404, json!({"error": format!("Bad Target: {path}")}));
+    }
+    no_api_found(method, path)
+}
+
+/// `ENDPOINT_NOT_FOUND`, naming the path without `/api/<version>`.
+fn no_api_found(method: &str, path: &str) -> Answer {
+    let resource = split_api_version(path).map_or(path, |(_, r)| r);
     Answer::json(
         404,
-        json!({"error_code": "ENDPOINT_NOT_FOUND", "message": format!("No API found for '{method} {path}'")}),
+        json!({"error_code": "ENDPOINT_NOT_FOUND", "message": format!("No API found for '{method} {resource}'")}),
     )
 }
 
@@ -362,7 +389,7 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
                 json!({"error_code": 403, "message": format!("Invalid access to Org: {OTHER_WORKSPACE_ID}")}),
             )
         }
-        Scenario::NotFound => return endpoint_not_found(asked.method, path),
+        Scenario::NotFound => return no_api_found(asked.method, path),
         _ => {}
     }
     if check_api_credential(asked.authorization) != CredentialCheck::Valid {
@@ -375,8 +402,14 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
         .authorization
         .and_then(split_scheme)
         .is_some_and(|(_, t)| t == ISSUED_ACCESS_TOKEN);
-    match path {
-        "/api/2.1/clusters/spark-versions" | "/api/2.0/clusters/spark-versions" => {
+    let served = split_api_version(path).and_then(|(version, resource)| {
+        SERVED
+            .iter()
+            .find(|(p, versions)| *p == resource && versions.contains(&version))
+            .map(|(p, _)| *p)
+    });
+    match served.unwrap_or(path) {
+        "/clusters/spark-versions" => {
             if scenario == Scenario::MissingScope {
                 return missing_scope("clusters");
             }
@@ -389,7 +422,7 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
                 ]}),
             )
         }
-        "/api/2.0/preview/scim/v2/Me" => {
+        "/preview/scim/v2/Me" => {
             let (user, display) = if service_principal {
                 (TEST_CLIENT_ID, "airflow-service-principal")
             } else {
@@ -409,7 +442,7 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
             )
             .with("x-databricks-org-id", WORKSPACE_ID)
         }
-        "/api/2.0/sql/warehouses" => {
+        "/sql/warehouses" => {
             if scenario == Scenario::MissingScope {
                 return missing_scope("sql");
             }
@@ -596,5 +629,36 @@ mod tests {
         );
         assert_eq!(ok.status, 200);
         assert!(ok.body.contains("15.4.x-scala2.12"));
+    }
+
+    #[test]
+    fn unknown_paths_and_wrong_versions_are_refused_in_databricks_words() {
+        let bearer = format!("Bearer {TEST_PAT}");
+        let body = |path: &str| {
+            let a = answer(Scenario::Ok, &get(path, Some(&bearer)));
+            assert_eq!(a.status, 404, "{path}");
+            serde_json::from_str::<serde_json::Value>(&a.body).unwrap()
+        };
+        // The message names the path without `/api/<version>`.
+        assert_eq!(
+            body("/api/2.0/repos"),
+            json!({"error_code": "ENDPOINT_NOT_FOUND", "message": "No API found for 'GET /repos'"})
+        );
+        // A served path under a version that lacks it.
+        assert_eq!(
+            body("/api/2.2/sql/warehouses"),
+            json!({"error": "Bad Target: /api/2.2/sql/warehouses"})
+        );
+        assert_eq!(
+            body("/api/2.1/preview/scim/v2/Me"),
+            json!({"error": "Bad Target: /api/2.1/preview/scim/v2/Me"})
+        );
+        let gone = answer(
+            Scenario::NotFound,
+            &get("/api/2.1/clusters/spark-versions", Some(&bearer)),
+        );
+        assert!(gone
+            .body
+            .contains("No API found for 'GET /clusters/spark-versions'"));
     }
 }

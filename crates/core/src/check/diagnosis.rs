@@ -125,8 +125,6 @@ pub enum SuccessDetails {
     CurrentUser {
         user_name: Option<String>,
         display_name: Option<String>,
-        /// From the `x-databricks-org-id` header (facts §1).
-        workspace_id: Option<String>,
     },
     Warehouses {
         warehouses: Vec<Warehouse>,
@@ -438,7 +436,7 @@ impl Cause {
                 retry_after_seconds,
             } => format!(
                 "The workspace answered HTTP {status}: too many requests for this credential \
-                 or workspace right now.{}",
+                 or workspace right now.{} {AIRFLOW_RETRIES}",
                 retry_after_seconds
                     .map(|s| format!(" It asks to wait {}.", seconds(s)))
                     .unwrap_or_default()
@@ -450,12 +448,13 @@ impl Cause {
                 if *auth_outage {
                     format!(
                         "The workspace answered HTTP {status} TEMPORARILY_UNAVAILABLE: its \
-                         sign-in service is down for a moment. Your credential was not judged."
+                         sign-in service is down for a moment. Your credential was not \
+                         judged. {AIRFLOW_RETRIES}"
                     )
                 } else {
                     format!(
                         "The workspace answered HTTP {status}: a server-side problem, not \
-                         your settings. Your credential was not judged."
+                         your settings. Your credential was not judged. {AIRFLOW_RETRIES}"
                     )
                 }
             }
@@ -505,8 +504,10 @@ impl Cause {
                 format!("{} got {seen} with {body}. {reading}", api_name(*step))
             }
             Cause::Timeout { step } => format!(
-                "{} did not answer within {} seconds. The host may be behind a firewall that \
-                 drops traffic from this network, or overloaded.",
+                "{} did not answer within {} seconds, so the check stopped waiting. Airflow \
+                 waits up to {AIRFLOW_TIMEOUT_SECONDS} seconds for each answer: a workspace \
+                 that is only slow still passes Airflow's test, while one behind a firewall \
+                 that drops this network's traffic never answers at all.",
                 api_name(*step),
                 super::BROWSER_TIMEOUT_MS / 1000
             ),
@@ -605,8 +606,13 @@ impl Cause {
                 retry_after_seconds,
                 ..
             } => match retry_after_seconds {
-                Some(s) => format!("Wait {} and check again.", seconds(*s)),
-                None => "Wait a minute and check again.".to_owned(),
+                Some(s) => format!(
+                    "Wait {} and check again; Airflow's test fails the same way until then.",
+                    seconds(*s)
+                ),
+                None => "Wait a minute and check again; Airflow's test fails the same way \
+                     while the limit lasts."
+                    .to_owned(),
             },
             Cause::Unavailable { .. } => "Check again in a few minutes; if it persists, see \
                  the Databricks status page for your cloud and region."
@@ -622,7 +628,9 @@ impl Cause {
                     .to_owned(),
             },
             Cause::Timeout { .. } => "Check that the workspace opens in this browser; if it \
-                 does not, test from the network Airflow runs in (terminal commands below)."
+                 does, it is slow rather than blocked: run the terminal commands below from \
+                 where Airflow runs, or `airflow connections test`, which wait longer. If it \
+                 does not open, test from the network Airflow runs in."
                 .to_owned(),
             Cause::Unreachable { .. } => "Check the workspace URL for typos and open it in \
                  this browser. If the workspace is on a private network, test from a machine \
@@ -682,6 +690,14 @@ fn api_name(step: Step) -> &'static str {
     }
 }
 
+/// What Airflow's provider does with a 429 or a 5xx (docs/databricks-answers.md,
+/// "Retries"); the check retries the same way (`run::RETRY_WAITS_MS`).
+const AIRFLOW_RETRIES: &str = "Airflow's test meets the same answer: it tries 3 times, 1 and \
+     then 2 seconds apart, without waiting for Retry-After, and then fails.";
+
+/// Airflow's provider waits this long for each answer (docs/databricks-answers.md).
+const AIRFLOW_TIMEOUT_SECONDS: u32 = 180;
+
 fn seconds(s: u64) -> String {
     match s {
         1 => "1 second".to_owned(),
@@ -707,12 +723,7 @@ fn passed_explanation(details: &SuccessDetails) -> String {
         SuccessDetails::CurrentUser {
             user_name,
             display_name,
-            workspace_id,
-        } => belongs_to(
-            display_name.as_deref(),
-            user_name.as_deref(),
-            workspace_id.as_deref(),
-        ),
+        } => belongs_to(display_name.as_deref(), user_name.as_deref()),
         SuccessDetails::Warehouses { warehouses } if warehouses.is_empty() => {
             "The credential can list SQL warehouses but sees none. Airflow's test does not \
              need one; SQL operators do."
@@ -1070,12 +1081,6 @@ pub fn read_success(outcome: &RawOutcome) -> Option<SuccessDetails> {
         Step::CurrentUser => SuccessDetails::CurrentUser {
             user_name: text(&json, "userName"),
             display_name: text(&json, "displayName"),
-            workspace_id: outcome
-                .headers
-                .get("x-databricks-org-id")
-                .filter(|id| !id.is_empty() && id.len() <= 20)
-                .filter(|id| id.chars().all(|c| c.is_ascii_digit()))
-                .map(str::to_owned),
         },
         Step::Warehouses => SuccessDetails::Warehouses {
             warehouses: json
@@ -1136,31 +1141,15 @@ fn retry_after(headers: &AnswerHeaders) -> Option<u64> {
         .map(|s| s.min(24 * 3600))
 }
 
-/// How long to wait before the one retry the page allows, when the answer asks for one
-/// (429 or 503 with `Retry-After`). None: do not retry.
-pub fn retry_delay_seconds(outcome: &RawOutcome) -> Option<u64> {
-    match (outcome.transport, outcome.status) {
-        (Transport::Ok, Some(429 | 503)) => retry_after(&outcome.headers),
-        _ => None,
-    }
-}
-
-/// "The credential belongs to Ada (ada@example.com), in workspace 123."
-pub(crate) fn belongs_to(
-    display_name: Option<&str>,
-    user_name: Option<&str>,
-    workspace_id: Option<&str>,
-) -> String {
+/// "The credential belongs to Ada (ada@example.com)."
+pub(crate) fn belongs_to(display_name: Option<&str>, user_name: Option<&str>) -> String {
     let who = match (display_name, user_name) {
         (Some(d), Some(u)) if d != u => format!("{d} ({u})"),
         (_, Some(u)) => u.to_owned(),
         (Some(d), None) => d.to_owned(),
         (None, None) => "an identity whose name was not in the answer".to_owned(),
     };
-    let place = workspace_id
-        .map(|w| format!(", in workspace {w}"))
-        .unwrap_or_default();
-    format!("The credential belongs to {who}{place}.")
+    format!("The credential belongs to {who}.")
 }
 
 /// The word following `marker` (matched without regard to case), trimmed of punctuation.

@@ -14,8 +14,8 @@ mod terminal;
 mod transcript;
 
 pub use diagnosis::{
-    classify, diagnose, read_success, retry_delay_seconds, Cause, Diagnosis, SuccessDetails,
-    UnexpectedKind, Verdict, Warehouse,
+    classify, diagnose, read_success, Cause, Diagnosis, SuccessDetails, UnexpectedKind, Verdict,
+    Warehouse,
 };
 pub use plan::{
     browser_added_headers, plan_check, Authorization, BrowserLimit, CannotSend, CheckPlan,
@@ -23,8 +23,7 @@ pub use plan::{
 };
 pub use run::{
     read_pasted_check, CheckReport, CheckRun, Identity, NextRequest, Progress, Route, RunProblem,
-    RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES, MAX_RETRY_WAIT_SECONDS,
-    PROBE_TIMEOUT_MS,
+    RunState, StepReport, StepState, WaysOn, MAX_ANSWER_BYTES, PROBE_TIMEOUT_MS, RETRY_WAITS_MS,
 };
 pub use scrub::sanitised_excerpt;
 pub use terminal::{

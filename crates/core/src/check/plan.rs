@@ -3,6 +3,7 @@
 
 use super::Step;
 use crate::finding::{Diagnostic, Finding, Severity};
+use crate::host::WorkspaceIdSource;
 use crate::secret::Secret;
 use crate::vocabulary::AuthMethod;
 use base64::Engine as _;
@@ -339,6 +340,10 @@ pub struct CheckPlan {
     /// When set, the browser must not run `requests`: they are for the terminal route.
     pub browser_limit: Option<BrowserLimit>,
     pub notes: Vec<Finding>,
+    /// The workspace id read from the pasted URL, and where. The answers cannot tell it
+    /// in a way a browser may read (docs/databricks-answers.md), so the identity the
+    /// check reports takes it from here.
+    pub workspace_id: Option<(String, WorkspaceIdSource)>,
 }
 
 impl CheckPlan {
@@ -359,6 +364,13 @@ impl CheckPlan {
         format!("What leaves your browser: {count} to {}", self.host)
     }
 }
+
+/// The `Accept` Airflow's provider sends (requests' default), so that a server that
+/// answers by `Accept` answers the check as it answers Airflow. The provider's
+/// `User-Agent` is not copied: a browser does not let a page set it, and a terminal
+/// command claiming to be Airflow would be counted as Airflow by the workspace's
+/// usage records (docs/databricks-answers.md, "What the provider sends").
+pub const PROVIDER_ACCEPT: &str = "*/*";
 
 /// The token request's body (shared/facts/databricks.md §3, OAuth M2M).
 pub const OAUTH_TOKEN_FORM: &str = "grant_type=client_credentials&scope=all-apis";
@@ -436,7 +448,7 @@ pub fn plan_check(host: &str, method: AuthMethod, login: &str, secret: &Secret) 
                 method: HttpMethod::Post,
                 url: format!("{host}{}", Step::OauthToken.path()),
                 headers: vec![
-                    plain("Accept", "application/json"),
+                    plain("Accept", PROVIDER_ACCEPT),
                     PlannedHeader {
                         name: "Authorization",
                         value: HeaderValue::Authorization(Authorization::Basic {
@@ -466,7 +478,7 @@ pub fn plan_check(host: &str, method: AuthMethod, login: &str, secret: &Secret) 
             method: HttpMethod::Get,
             url: format!("{host}{}", step.path()),
             headers: vec![
-                plain("Accept", "application/json"),
+                plain("Accept", PROVIDER_ACCEPT),
                 PlannedHeader {
                     name: "Authorization",
                     value: HeaderValue::Authorization(api_auth.clone()),
@@ -487,6 +499,7 @@ pub fn plan_check(host: &str, method: AuthMethod, login: &str, secret: &Secret) 
         requests,
         browser_limit,
         notes,
+        workspace_id: None,
     }
 }
 

@@ -22,24 +22,26 @@
 //! assert_eq!(run.report().verdict.unwrap().verdict.as_str(), "invalid_token");
 //! ```
 
-use super::diagnosis::{
-    classify, retry_delay_seconds, Cause, Diagnosis, SuccessDetails, Warehouse,
-};
+use super::diagnosis::{classify, Cause, Diagnosis, SuccessDetails, Warehouse};
 use super::plan::{CannotSend, CheckPlan, HttpMethod, PlannedRequest};
 use super::terminal::{airflow_cli_route, terminal_route, AirflowCliRoute, Shell, TerminalRoute};
 use super::transcript::{read_transcript, Transcript};
 use super::{RawOutcome, Step, Transport, Verdict, BROWSER_TIMEOUT_MS};
 use crate::finding::{Diagnostic, Finding, Severity};
+use crate::host::WorkspaceIdSource;
 use crate::secret::Secret;
 use crate::vocabulary::AuthMethod;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The longest `Retry-After` the page honours with its one retry. Waiting longer and
-/// then sending again would keep a person watching "checking…" for longer than the
-/// 10 s the page promises per answer; a longer ask is reported as `rate_limited` with
-/// the wait in its fix. (The fake server's `ratelimit-` host asks for 7 s.)
-pub const MAX_RETRY_WAIT_SECONDS: u64 = 8;
+/// How Airflow's provider retries a request that got 429 or a 5xx: 3 tries in all,
+/// waiting 1 s and then 2 s, whatever `Retry-After` asks (docs/databricks-answers.md,
+/// "Retries"). The check retries the same way, so that it meets a rate limit or an
+/// outage as Airflow's test does, and the workspace sees the same requests. A
+/// connection that fails or times out is not retried: in a browser it cannot be told
+/// from a CORS refusal until the probe, and three more 10 s waits would only delay
+/// the same verdict.
+pub const RETRY_WAITS_MS: [u32; 2] = [1_000, 2_000];
 
 /// How long the reachability probe may take. A host that answered the real request
 /// (and was only hidden by CORS) answers a plain GET about as fast.
@@ -66,7 +68,7 @@ pub enum Route {
 #[derive(Clone, PartialEq, Eq)]
 pub struct NextRequest {
     pub step: Step,
-    /// 1 for the first try, 2 for the one retry.
+    /// 1 for the first try, up to 3 with Airflow's retries.
     pub attempt: u8,
     /// The request as planned, for showing "what leaves your browser" (redacted).
     pub planned: PlannedRequest,
@@ -105,7 +107,8 @@ impl fmt::Debug for NextRequest {
 pub enum Progress {
     /// Send [`CheckRun::next_request`] now.
     SendNext,
-    /// Wait this many milliseconds, then send [`CheckRun::next_request`] (the retry).
+    /// Wait this many milliseconds, then send [`CheckRun::next_request`] (a retry, as
+    /// Airflow makes it: [`RETRY_WAITS_MS`]).
     RetryAfter(u32),
     /// Nothing more to send; read [`CheckRun::report`].
     Finished,
@@ -130,7 +133,7 @@ pub enum RunState {
 pub enum StepState {
     Pending,
     Sending,
-    /// Asked to wait (`Retry-After`); sent again after the wait.
+    /// Answered 429 or 5xx; sent again after a wait, as Airflow would.
     Retrying,
     Answered,
     /// Not sent: an earlier step failed, or the check could not send it.
@@ -227,22 +230,27 @@ impl Diagnostic for RunProblem {
     }
 }
 
-/// Whom the credential belongs to, from SCIM `Me` and its `x-databricks-org-id` header.
+/// Whom the credential belongs to, from SCIM `Me`, and the workspace id read from the
+/// pasted URL (the plan's), with where it was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Identity {
     pub user_name: Option<String>,
     pub display_name: Option<String>,
-    pub workspace_id: Option<String>,
+    pub workspace_id: Option<(String, WorkspaceIdSource)>,
 }
 
 impl Identity {
-    /// "The credential belongs to Ada Lovelace (ada@example.com), in workspace 123."
+    /// "The credential belongs to Ada Lovelace (ada@example.com). Workspace 123, as
+    /// read from the workspace URL's host name."
     pub fn sentence(&self) -> String {
-        super::diagnosis::belongs_to(
-            self.display_name.as_deref(),
-            self.user_name.as_deref(),
-            self.workspace_id.as_deref(),
-        )
+        let who =
+            super::diagnosis::belongs_to(self.display_name.as_deref(), self.user_name.as_deref());
+        match &self.workspace_id {
+            Some((id, source)) => {
+                format!("{who} Workspace {id}, as read from {}.", source.describe())
+            }
+            None => who,
+        }
     }
 }
 
@@ -265,7 +273,7 @@ pub struct StepReport {
     /// The request with secrets replaced by their description.
     pub shown_request: String,
     pub state: StepState,
-    /// Requests sent for this step (0, 1, or 2 with the retry).
+    /// Requests sent for this step: 0 to 3 (two retries, as Airflow makes them).
     pub attempts: u8,
     /// The diagnosis of the latest answer.
     pub diagnosis: Option<Diagnosis>,
@@ -323,8 +331,6 @@ pub struct CheckRun {
     steps: Vec<StepRecord>,
     /// Index of the step to send while checking.
     cursor: usize,
-    /// The page retries at most once in a whole check (issue 6: "no retry storms").
-    retry_used: bool,
     requests_sent: u32,
     relay: RelayKnown,
     problem: Option<RunProblem>,
@@ -353,7 +359,6 @@ impl CheckRun {
             route,
             steps,
             cursor: 0,
-            retry_used: false,
             requests_sent: 0,
             relay: if route == Route::Relay {
                 RelayKnown::Available
@@ -380,9 +385,9 @@ impl CheckRun {
         self.route
     }
 
-    /// At most this many requests are ever sent: each step once, plus the one retry.
+    /// At most this many requests are ever sent: each step, with its retries.
     pub fn max_requests(&self) -> usize {
-        self.plan.requests.len() + 1
+        self.plan.requests.len() * (RETRY_WAITS_MS.len() + 1)
     }
 
     /// The request to send now; None once the check is over. Asking twice gives the
@@ -428,10 +433,6 @@ impl CheckRun {
             }
         }
         let cause = classify(&outcome);
-        let retry = (!self.retry_used)
-            .then(|| retry_delay_seconds(&outcome))
-            .flatten()
-            .filter(|s| *s <= MAX_RETRY_WAIT_SECONDS);
         let Some(record) = self.steps.get_mut(self.cursor) else {
             self.finish();
             return Progress::Finished;
@@ -439,11 +440,12 @@ impl CheckRun {
         record.attempts = record.attempts.saturating_add(1);
         let passed = matches!(cause, Cause::Passed(_));
         record.cause = Some(cause);
-        if let Some(seconds) = retry {
-            self.retry_used = true;
+        let wait = retried_as_airflow_does(&outcome)
+            .then(|| RETRY_WAITS_MS.get(usize::from(record.attempts).saturating_sub(1)))
+            .flatten();
+        if let Some(ms) = wait {
             record.state = StepState::Retrying;
-            // At most MAX_RETRY_WAIT_SECONDS * 1000: fits a u32.
-            return Progress::RetryAfter(u32::try_from(seconds * 1000).unwrap_or(u32::MAX));
+            return Progress::RetryAfter(*ms);
         }
         record.state = StepState::Answered;
         if !passed && step.failure_stops_check() {
@@ -558,12 +560,11 @@ impl CheckRun {
                 Cause::Passed(SuccessDetails::CurrentUser {
                     user_name,
                     display_name,
-                    workspace_id,
                 }) => {
                     identity = Some(Identity {
                         user_name: user_name.clone(),
                         display_name: display_name.clone(),
-                        workspace_id: workspace_id.clone(),
+                        workspace_id: self.plan.workspace_id.clone(),
                     })
                 }
                 Cause::Passed(SuccessDetails::Warehouses { warehouses: found }) => {
@@ -788,6 +789,15 @@ impl Diagnostic for PastedSecret {
          create a new one (personal access tokens: Settings, Developer, Access tokens)."
             .to_owned()
     }
+}
+
+/// Whether Airflow's provider would try this answer again: the server answered 429 or a
+/// 5xx (docs/databricks-answers.md, "Retries").
+fn retried_as_airflow_does(outcome: &RawOutcome) -> bool {
+    outcome.transport == Transport::Ok
+        && outcome
+            .status
+            .is_some_and(|s| s == 429 || (500..600).contains(&s))
 }
 
 #[cfg(test)]

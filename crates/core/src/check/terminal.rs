@@ -645,14 +645,14 @@ mod tests {
         );
         assert_eq!(
             r.commands[0].command,
-            "dbx spark_versions -H 'Accept: application/json' \
+            "dbx spark_versions -H 'Accept: */*' \
              -H \"Authorization: Bearer $DATABRICKS_TOKEN\" \
              https://dbc-a1b2345c-d6e7.cloud.databricks.com/api/2.1/clusters/spark-versions"
         );
         assert_eq!(lines.len(), 2 + 1 + 3 + 1, "{script}");
         let ps = route(AuthMethod::Pat, "", Shell::PowerShell);
         assert!(ps.commands[0].command.starts_with(
-            "dbx spark_versions -H 'Accept: application/json' -H \"Authorization: Bearer $DATABRICKS_TOKEN\""
+            "dbx spark_versions -H 'Accept: */*' -H \"Authorization: Bearer $DATABRICKS_TOKEN\""
         ));
         assert!(ps.setup[0].starts_with("$DATABRICKS_TOKEN = [Net.NetworkCredential]"));
         let ps_script = ps.script();

@@ -132,7 +132,10 @@ mod tests {
         let r = report(&sp_plan(), SP_OAUTH_OK);
         assert_eq!(verdict(&r), Some(Verdict::Ok));
         let who = r.identity.as_ref().expect("identity");
-        assert_eq!(who.workspace_id.as_deref(), Some("7474646471015793"));
+        assert_eq!(
+            who.user_name.as_deref(),
+            Some("8c1e4b0a-7d52-4f3e-9a61-2f0c5d7e9b13")
+        );
         assert_eq!(r.warehouses.len(), 2);
         assert_eq!(
             r.warehouses[0].http_path,

@@ -252,6 +252,13 @@ pub(crate) fn classify_core(text: &str) -> SecretShape {
     if is_pat(text) {
         return SecretShape::Pat;
     }
+    // A token cut short: `dapi` and fewer than its 32 lower-case hex characters. A
+    // personal access token's length is fixed, so a shorter one is certainly incomplete.
+    if let Some(rest) = text.strip_prefix("dapi") {
+        if rest.len() < 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return SecretShape::MalformedPat;
+        }
+    }
     // A damaged token: `dapi` in any case and at least 8 more token-like characters, so
     // that a user name such as `dapinski@...` is not taken for one.
     if let Some(rest) = strip_prefix_word(text, "dapi") {

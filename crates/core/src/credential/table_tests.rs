@@ -274,3 +274,34 @@ fn the_url_field_check_finds_pasted_secrets() {
         }
     }
 }
+
+#[test]
+fn a_token_cut_anywhere_before_its_32_characters_is_an_error_naming_the_count() {
+    let table = load();
+    let whole = "dapi0123456789abcdef0123456789abcdef";
+    for (method, login) in [("pat", ""), ("pat_basic", "token")] {
+        for kept in 0..32 {
+            let cut = whole.get(..4 + kept).expect("ASCII");
+            let case = serde_json::json!({"method": method, "login": login, "secret": cut});
+            let analysis = analyse_credential(&table.input(&case));
+            let found: Vec<_> = analysis
+                .findings
+                .iter()
+                .map(|f| code_and_severity(f.code, f.severity))
+                .collect();
+            assert_eq!(found, ["pat_malformed:error"], "{method} {cut}");
+            let finding = &analysis.findings[0];
+            let count = if kept == 1 {
+                "1 character"
+            } else {
+                "characters"
+            };
+            assert!(finding.message.contains(count), "{}", finding.message);
+            assert!(
+                finding.fix.starts_with("Copy the token again in full"),
+                "{}",
+                finding.fix
+            );
+        }
+    }
+}

@@ -55,6 +55,7 @@ pub fn add_commands(text: &str) -> Result<Vec<Vec<String>>, CliProblem> {
         let Some(words) = shlex::split(&pending) else {
             continue;
         };
+        let words = shlex::split(until_operator(&pending)).unwrap_or(words);
         pending.clear();
         if let Some(args) = after_add(&words) {
             commands.push(args);
@@ -66,19 +67,34 @@ pub fn add_commands(text: &str) -> Result<Vec<Vec<String>>, CliProblem> {
     Ok(commands)
 }
 
-/// The words after `connections add`, up to a shell operator.
+/// The words after `connections add`.
 fn after_add(words: &[String]) -> Option<Vec<String>> {
     let at = words
         .windows(2)
         .position(|w| matches!(w, [a, b] if a == "connections" && b == "add"))?;
-    Some(
-        words
-            .iter()
-            .skip(at + 2)
-            .take_while(|w| !matches!(w.as_str(), ";" | "&&" | "||" | "|"))
-            .cloned()
-            .collect(),
-    )
+    Some(words.iter().skip(at + 2).cloned().collect())
+}
+
+/// `command` up to its first `;`, `|` or `&` outside quotes: where the shell ends the
+/// command. A small scan rather than shlex's words, because shlex removes the quotes
+/// and a quoted `';'` (a password) would then read as the operator.
+fn until_operator(command: &str) -> &str {
+    let mut quote = None;
+    let mut escaped = false;
+    for (at, c) in command.char_indices() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => escaped = true,
+            (Some('"'), '"') => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ';' | '|' | '&') => return command.get(..at).unwrap_or(command),
+            (None, _) => {}
+        }
+    }
+    command
 }
 
 enum Kind {
@@ -219,6 +235,21 @@ mod tests {
         .unwrap();
         assert_eq!(a.password.as_deref(), Some("-a b"));
         assert_eq!(a.conn_id, "-id");
+    }
+
+    #[test]
+    fn a_command_ends_at_an_operator_outside_quotes_only() {
+        // A property test found `--conn-password ';'` cut at the quoted semicolon.
+        for secret in ["';'", "'|'", "\"a;b\"", "'&&'", "\\;"] {
+            let a = parse_add(&words(&format!(
+                "airflow connections add --conn-password {secret} id; echo done"
+            )))
+            .unwrap();
+            assert_eq!(a.conn_id, "id", "{secret}");
+            assert!(a.password.is_some_and(|p| !p.is_empty()), "{secret}");
+        }
+        let a = parse_add(&words("airflow connections add x&& echo 'y'")).unwrap();
+        assert_eq!(a.conn_id, "x");
     }
 
     #[test]

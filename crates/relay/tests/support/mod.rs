@@ -38,12 +38,12 @@ pub async fn fake(slow: Duration) -> FakeDatabricks {
     .expect("fake starts")
 }
 
-/// A relay that reaches `fake` for every name in [`FAKE_ZONES`] and trusts its
+/// A relay that reaches `fake` for every name in Databricks' zones and trusts its
 /// certificate; `extra_rules` come first (exact names win over the zones).
 pub fn relay_config(fake: &FakeDatabricks, extra_rules: Vec<ResolveRule>) -> Config {
     let mut resolve = extra_rules;
-    resolve.extend(FAKE_ZONES.iter().map(|zone| ResolveRule {
-        pattern: format!("*.{zone}"),
+    resolve.extend(dbx_check_core::host::ZONES.iter().map(|zone| ResolveRule {
+        pattern: format!("*{}", zone.suffix),
         addr: fake.https_addr,
     }));
     Config {

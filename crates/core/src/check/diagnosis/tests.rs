@@ -125,7 +125,6 @@ fn contract_json_with_string_body_and_map_headers_deserialises() {
         Some(SuccessDetails::CurrentUser {
             user_name: Some("a@b.c".into()),
             display_name: None,
-            workspace_id: Some("42".into()),
         })
     );
     let minimal: RawOutcome =
@@ -175,24 +174,6 @@ fn the_oauth_answer_yields_the_token_as_a_secret_and_never_shows_it() {
 }
 
 #[test]
-fn a_workspace_id_header_that_is_not_a_number_is_ignored() {
-    let o = RawOutcome::answered(
-        Step::CurrentUser,
-        200,
-        vec![("x-databricks-org-id".into(), "<script>".into())],
-        "{}",
-        None,
-    );
-    assert!(matches!(
-        read_success(&o),
-        Some(SuccessDetails::CurrentUser {
-            workspace_id: None,
-            ..
-        })
-    ));
-}
-
-#[test]
 fn the_private_link_workspace_id_is_read_whole_in_every_spelling() {
     for (final_url, location, body) in [
         (
@@ -233,23 +214,21 @@ fn the_private_link_workspace_id_is_read_whole_in_every_spelling() {
 }
 
 #[test]
-fn retry_is_offered_only_when_the_server_names_a_wait() {
+fn a_rate_limit_names_the_wait_only_when_the_server_gives_seconds() {
     let with = |status, after: &str| {
-        RawOutcome::answered(
+        diagnose(&RawOutcome::answered(
             Step::SparkVersions,
             status,
             vec![("Retry-After".into(), after.into())],
             "",
             None,
-        )
+        ))
     };
-    assert_eq!(retry_delay_seconds(&with(429, "3")), Some(3));
-    assert_eq!(retry_delay_seconds(&with(503, " 1 ")), Some(1));
-    assert_eq!(
-        retry_delay_seconds(&with(429, "Wed, 21 Oct 2015 07:28:00 GMT")),
-        None
-    );
-    assert_eq!(retry_delay_seconds(&with(403, "3")), None);
+    assert!(with(429, "3").fix.starts_with("Wait 3 seconds"));
+    assert!(with(429, " 1 ").fix.starts_with("Wait 1 second"));
+    assert!(with(429, "Wed, 21 Oct 2015 07:28:00 GMT")
+        .fix
+        .starts_with("Wait a minute"));
 }
 
 #[test]
@@ -356,6 +335,5 @@ proptest! {
         prop_assert!(!text.contains("dapi0123456789abcdef"), "{}", text);
         prop_assert!(!d.title.is_empty() && !d.explanation.is_empty() && !d.fix.is_empty());
         let _ = read_success(&outcome);
-        let _ = retry_delay_seconds(&outcome);
     }
 }

@@ -199,7 +199,7 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
             ways_on: true,
         },
         Case {
-            name: "429 with Retry-After is retried once, then passes",
+            name: "429 is tried again after 1 s, as Airflow does, then passes",
             method: AuthMethod::Pat,
             answers: vec![
                 rate_limited("7"),
@@ -208,7 +208,7 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
                 ok(Warehouses),
             ],
             exchanges: vec![
-                ex(SparkVersions, 1, RetryAfter(7000)),
+                ex(SparkVersions, 1, RetryAfter(1000)),
                 ex(SparkVersions, 2, SendNext),
                 ex(CurrentUser, 1, SendNext),
                 ex(Warehouses, 1, Finished),
@@ -218,30 +218,33 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
             ways_on: false,
         },
         Case {
-            name: "429 twice is rate_limited: one retry at most",
+            name: "429 three times is rate_limited: 3 tries, 1 s then 2 s apart, Retry-After not waited for",
             method: AuthMethod::Pat,
-            answers: vec![rate_limited("7"), rate_limited("7")],
+            answers: vec![rate_limited("60"), rate_limited("60"), rate_limited("60")],
             exchanges: vec![
-                ex(SparkVersions, 1, RetryAfter(7000)),
-                ex(SparkVersions, 2, Finished),
+                ex(SparkVersions, 1, RetryAfter(1000)),
+                ex(SparkVersions, 2, RetryAfter(2000)),
+                ex(SparkVersions, 3, Finished),
             ],
             verdict: Some(Verdict::RateLimited),
             states: vec![Answered, Skipped, Skipped],
             ways_on: false,
         },
         Case {
-            name: "the one retry is spent for the whole check, not per step",
+            name: "each step has its own tries, as each of Airflow's requests has",
             method: AuthMethod::Pat,
             answers: vec![
                 rate_limited("0"),
                 ok(SparkVersions),
                 rate_limited("1"),
+                ok(CurrentUser),
                 ok(Warehouses),
             ],
             exchanges: vec![
-                ex(SparkVersions, 1, RetryAfter(0)),
+                ex(SparkVersions, 1, RetryAfter(1000)),
                 ex(SparkVersions, 2, SendNext),
-                ex(CurrentUser, 1, SendNext),
+                ex(CurrentUser, 1, RetryAfter(1000)),
+                ex(CurrentUser, 2, SendNext),
                 ex(Warehouses, 1, Finished),
             ],
             verdict: Some(Verdict::Ok),
@@ -249,16 +252,7 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
             ways_on: false,
         },
         Case {
-            name: "a wait longer than the page honours is not retried",
-            method: AuthMethod::Pat,
-            answers: vec![rate_limited("60")],
-            exchanges: vec![ex(SparkVersions, 1, Finished)],
-            verdict: Some(Verdict::RateLimited),
-            states: vec![Answered, Skipped, Skipped],
-            ways_on: false,
-        },
-        Case {
-            name: "503 with Retry-After is retried once",
+            name: "a 5xx is tried again, a 4xx is not",
             method: AuthMethod::PatBasic,
             answers: vec![
                 status(
@@ -266,15 +260,26 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
                     &[("retry-after", "2")],
                     r#"{"error_code": "TEMPORARILY_UNAVAILABLE", "message": "Authentication is temporarily unavailable."}"#,
                 ),
+                status(502, &[], "<html>Bad Gateway</html>"),
                 invalid_token(),
             ],
             exchanges: vec![
-                ex(SparkVersions, 1, RetryAfter(2000)),
-                ex(SparkVersions, 2, Finished),
+                ex(SparkVersions, 1, RetryAfter(1000)),
+                ex(SparkVersions, 2, RetryAfter(2000)),
+                ex(SparkVersions, 3, Finished),
             ],
             verdict: Some(Verdict::InvalidToken),
             states: vec![Answered, Skipped, Skipped],
             ways_on: false,
+        },
+        Case {
+            name: "a timeout is not tried again",
+            method: AuthMethod::Pat,
+            answers: vec![failed(Transport::Timeout)],
+            exchanges: vec![ex(SparkVersions, 1, Finished)],
+            verdict: Some(Verdict::Timeout),
+            states: vec![Answered, Skipped, Skipped],
+            ways_on: true,
         },
         Case {
             name: "a blocked call is cors_blocked, with the ways on",
@@ -384,7 +389,9 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
 
 #[test]
 fn a_passing_check_says_who_the_credential_is_and_lists_warehouse_http_paths() {
-    let mut run = CheckRun::start(plan(AuthMethod::Pat, AWS), "", Route::Direct);
+    let mut plan = plan(AuthMethod::Pat, AWS);
+    plan.workspace_id = Some(("7474646471015793".into(), WorkspaceIdSource::UrlQuery));
+    let mut run = CheckRun::start(plan, "", Route::Direct);
     drive(
         &mut run,
         vec![
@@ -400,7 +407,7 @@ fn a_passing_check_says_who_the_credential_is_and_lists_warehouse_http_paths() {
         Some(Identity {
             user_name: Some("ana@example.com".into()),
             display_name: Some("Ana Lima".into()),
-            workspace_id: Some("7474646471015793".into()),
+            workspace_id: Some(("7474646471015793".into(), WorkspaceIdSource::UrlQuery)),
         })
     );
     assert_eq!(report.warehouses.len(), 1);
@@ -635,7 +642,7 @@ fn a_check_that_cannot_send_says_why_instead_of_sending() {
     plan.requests.clear();
     let run = CheckRun::start(plan, "", Route::Direct);
     assert_eq!(run.state(), RunState::Finished);
-    assert_eq!(run.max_requests(), 1);
+    assert_eq!(run.max_requests(), 0);
 }
 
 #[test]
@@ -783,14 +790,17 @@ proptest! {
         while let Some(next) = run.next_request() {
             sent += 1;
             prop_assert!(sent <= bound, "{sent} requests for a bound of {bound}");
-            prop_assert!(next.attempt == 1 || next.attempt == 2);
+            prop_assert!((1..=3).contains(&next.attempt));
             let (answer, interruption) = answers
                 .next()
                 .unwrap_or((RawOutcome::failed(next.step, Transport::Timeout), Interruption::None));
             match run.record(answer) {
                 Progress::RetryAfter(ms) => {
-                    prop_assert!(u64::from(ms) <= MAX_RETRY_WAIT_SECONDS * 1000);
-                    prop_assert_eq!(run.next_request().map(|r| (r.step, r.attempt)), Some((next.step, 2)));
+                    prop_assert!(RETRY_WAITS_MS.contains(&ms));
+                    prop_assert_eq!(
+                        run.next_request().map(|r| (r.step, r.attempt)),
+                        Some((next.step, next.attempt + 1))
+                    );
                 }
                 Progress::SendNext => prop_assert!(run.next_request().is_some()),
                 Progress::Finished => prop_assert!(run.next_request().is_none()),
@@ -868,11 +878,12 @@ fn the_identity_sentence_names_whom_it_can() {
     let who = |display: Option<&str>, user: Option<&str>, id: Option<&str>| Identity {
         display_name: display.map(str::to_owned),
         user_name: user.map(str::to_owned),
-        workspace_id: id.map(str::to_owned),
+        workspace_id: id.map(|id| (id.to_owned(), WorkspaceIdSource::HostName)),
     };
     assert_eq!(
         who(Some("Ada Lovelace"), Some("ada@example.com"), Some("123")).sentence(),
-        "The credential belongs to Ada Lovelace (ada@example.com), in workspace 123."
+        "The credential belongs to Ada Lovelace (ada@example.com). Workspace 123, as read \
+         from the workspace URL's host name."
     );
     assert_eq!(
         who(None, Some("ada@example.com"), None).sentence(),
@@ -880,7 +891,7 @@ fn the_identity_sentence_names_whom_it_can() {
     );
     assert_eq!(
         who(Some("Ada"), None, Some("9")).sentence(),
-        "The credential belongs to Ada, in workspace 9."
+        "The credential belongs to Ada. Workspace 9, as read from the workspace URL's host name."
     );
     assert!(!who(None, None, None).sentence().contains("to ."));
 }
