@@ -17,8 +17,8 @@ use dbx_check_core::check::{
 };
 use dbx_check_core::{AuthMethod, Secret};
 use fake_databricks::{
-    start, Config, FakeDatabricks, LoggedRequest, TEST_CLIENT_ID, TEST_CLIENT_SECRET,
-    TEST_PASSWORD, TEST_PAT, TEST_USER,
+    scenario_table, start, Config, FakeDatabricks, LoggedRequest, ScenarioRow as Row,
+    TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_PASSWORD, TEST_PAT, TEST_USER,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -43,38 +43,6 @@ const PROCESS_GRACE: Duration = Duration::from_secs(30);
 /// The warehouse the SQL hook looks up by name: the fake's first (src/scenario.rs).
 const WAREHOUSE: &str = "Starter Warehouse";
 const TOKEN_PATH: &str = "/oidc/v1/token";
-
-#[derive(Debug, Deserialize)]
-struct Table {
-    scenarios: Vec<Row>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Row {
-    host: String,
-    verdict: String,
-    #[serde(default)]
-    by_method: BTreeMap<String, String>,
-    airflow: Option<String>,
-    #[serde(default)]
-    airflow_by_method: BTreeMap<String, String>,
-}
-
-impl Row {
-    /// The page's verdict for this sign-in, as the table says.
-    fn page_verdict(&self, method: &str) -> &str {
-        self.by_method.get(method).unwrap_or(&self.verdict)
-    }
-
-    /// What Airflow's test ends in, as the table says: its own value where it differs.
-    fn airflow_verdict(&self, method: &str) -> &str {
-        self.airflow_by_method
-            .get(method)
-            .or(self.airflow.as_ref())
-            .map(String::as_str)
-            .unwrap_or_else(|| self.page_verdict(method))
-    }
-}
 
 /// A sign-in method as the fake accepts it, as Airflow fields and as the page's inputs.
 struct Method {
@@ -554,11 +522,7 @@ fn header_table(seen: &HeaderSeen, sides: &[String]) -> String {
 #[ignore = "needs the Airflow venvs: make parity"]
 async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
     let started = Instant::now();
-    let table: Table = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios.json"))
-            .expect("scenarios.json"),
-    )
-    .expect("scenarios.json parses");
+    let rows = scenario_table();
     let methods = methods();
     let ops = [Op::Test, Op::Warehouses];
 
@@ -619,7 +583,7 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
     let mut provider_jobs = Vec::new();
     for (name, path, _) in &venvs {
         let mut cases = Vec::new();
-        for (i, row, m) in slowest_first(&table.scenarios, &methods) {
+        for (i, row, m) in slowest_first(&rows, &methods) {
             {
                 for op in ops {
                     let fake = &fakes.provider[&(name.clone(), m.name, op)];
@@ -651,7 +615,7 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
     // The core: the page's direct check of every row and method, all at once.
     let core_started = Instant::now();
     let mut core_jobs = tokio::task::JoinSet::new();
-    for (i, row) in table.scenarios.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         for m in &methods {
             let fake = fakes.core[m.name].clone();
             let plan = plan_check(
@@ -673,7 +637,7 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
         let (i, name, report, plan) = joined.expect("a core check ran");
         // A path of no step is a redirect followed: it belongs to the request before it.
         let mut step = Step::SparkVersions;
-        let sent = host_requests(&fakes.core[name], &table.scenarios[i].host)
+        let sent = host_requests(&fakes.core[name], &rows[i].host)
             .iter()
             .map(|r| {
                 step = step_of_path(&r.path).unwrap_or(step);
@@ -706,7 +670,7 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
     let mut rows_md = String::new();
     let venv_names: Vec<String> = runs.keys().cloned().collect();
     let mut seen_headers = HeaderSeen::new();
-    for (i, row) in table.scenarios.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         for m in &methods {
             let Some(core_case) = core.get(&(i, m.name)) else {
                 failures.push(format!(
@@ -715,8 +679,8 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
                 ));
                 continue;
             };
-            let expected_page = row.page_verdict(m.name);
-            let expected_airflow = row.airflow_verdict(m.name);
+            let expected_page = row.verdict_for(m.name);
+            let expected_airflow = row.airflow_for(m.name);
             let core_verdict = core_case.verdict();
             if core_verdict.map(Verdict::as_str) != Some(expected_page) {
                 failures.push(format!(
@@ -852,7 +816,7 @@ fn slowest_first<'a>(rows: &'a [Row], methods: &'a [Method]) -> Vec<(usize, &'a 
         .flat_map(|(i, row)| methods.iter().map(move |m| (i, row, m)))
         .collect();
     cases.sort_by_key(|(i, row, m)| {
-        let rank = match row.page_verdict(m.name) {
+        let rank = match row.verdict_for(m.name) {
             "timeout" => 0,
             "rate_limited" | "unavailable" => 1,
             _ => 2,
