@@ -32,8 +32,8 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-/// The smallest `slow-` delay over the page's timeout: the page gives up, the provider
-/// (180 s per request) waits.
+/// Half a second over the page's timeout: the page gives up, the provider (180 s per API
+/// request) waits.
 const SLOW_DELAY: Duration = Duration::from_millis(BROWSER_TIMEOUT_MS as u64 + 500);
 /// What the provider may take, all cases at once: its slowest case is a service
 /// principal on the `slow-` host (three token requests of 10 s each, waits of 1 s and 2 s).
