@@ -5,7 +5,8 @@
 use crate::{header_pairs, Reader, SUB};
 use dbx_check_core::check::{
     classify, parse_pasted_answer, read_pasted_check, read_success, read_transcript,
-    sanitised_excerpt, AnswerBody, AnswerHeaders, CheckRun, Progress, RawOutcome, Route, Transport,
+    retried_as_airflow_does, sanitised_excerpt, AnswerBody, AnswerHeaders, CheckRun, Progress,
+    RawOutcome, Route, Transport,
 };
 use dbx_check_core::credential::{
     browser_check, cloud_of_host, fields_needed, secret_in_host_field, CredentialExtra,
@@ -131,7 +132,7 @@ fn extra_object(bytes: &[u8]) -> Map<String, Value> {
         .collect()
 }
 
-/// `diagnose`, `classify` and `read_success` on any answer.
+/// `diagnose`, `classify`, `read_success` and `retried_as_airflow_does` on any answer.
 /// Selectors: step, transport (low 2 bits; bit 2 drops the status), status (2 bytes).
 /// Fields: header lines, body bytes, final URL.
 pub fn diagnose(data: &[u8]) {
@@ -169,6 +170,7 @@ fn analyse_outcome(outcome: &RawOutcome) {
     black_box(cause.verdict());
     black_box(cause.to_finding());
     black_box(read_success(outcome));
+    black_box(retried_as_airflow_does(outcome));
     black_box(sanitised_excerpt(outcome.body.bytes()));
 }
 

@@ -749,6 +749,22 @@ fn passed_explanation(details: &SuccessDetails) -> String {
     }
 }
 
+/// Whether Airflow's provider tries a request again after this answer: 429, a 5xx, or a
+/// 400 whose `error_code` is `COULD_NOT_ACQUIRE_LOCK` (docs/databricks-answers.md,
+/// "Timeouts and retries"). Connection failures, which it also retries, are not
+/// answers: the check does not retry them (`run::RETRY_WAITS_MS`).
+pub fn retried_as_airflow_does(outcome: &RawOutcome) -> bool {
+    match (outcome.transport, outcome.status) {
+        (Transport::Ok, Some(status)) => {
+            status == 429
+                || (500..600).contains(&status)
+                || (status == 400
+                    && Answer::read(outcome, status).error_code() == Some("COULD_NOT_ACQUIRE_LOCK"))
+        }
+        _ => false,
+    }
+}
+
 /// An answer with its body read once.
 struct Answer<'a> {
     step: Step,

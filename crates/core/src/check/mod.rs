@@ -14,8 +14,8 @@ mod terminal;
 mod transcript;
 
 pub use diagnosis::{
-    classify, diagnose, read_success, Cause, Diagnosis, SuccessDetails, UnexpectedKind, Verdict,
-    Warehouse,
+    classify, diagnose, read_success, retried_as_airflow_does, Cause, Diagnosis, SuccessDetails,
+    UnexpectedKind, Verdict, Warehouse,
 };
 pub use plan::{
     browser_added_headers, plan_check, Authorization, BrowserLimit, CannotSend, CheckPlan,

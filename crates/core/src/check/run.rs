@@ -22,7 +22,9 @@
 //! assert_eq!(run.report().verdict.unwrap().verdict.as_str(), "invalid_token");
 //! ```
 
-use super::diagnosis::{classify, Cause, Diagnosis, SuccessDetails, Warehouse};
+use super::diagnosis::{
+    classify, retried_as_airflow_does, Cause, Diagnosis, SuccessDetails, Warehouse,
+};
 use super::plan::{CannotSend, CheckPlan, HttpMethod, PlannedRequest};
 use super::terminal::{airflow_cli_route, terminal_route, AirflowCliRoute, Shell, TerminalRoute};
 use super::transcript::{read_transcript, Transcript};
@@ -789,15 +791,6 @@ impl Diagnostic for PastedSecret {
          create a new one (personal access tokens: Settings, Developer, Access tokens)."
             .to_owned()
     }
-}
-
-/// Whether Airflow's provider would try this answer again: the server answered 429 or a
-/// 5xx (docs/databricks-answers.md, "Retries").
-fn retried_as_airflow_does(outcome: &RawOutcome) -> bool {
-    outcome.transport == Transport::Ok
-        && outcome
-            .status
-            .is_some_and(|s| s == 429 || (500..600).contains(&s))
 }
 
 #[cfg(test)]

@@ -273,6 +273,25 @@ fn each_sequence_of_answers_drives_the_check_as_airflow_would_judge_it() {
             ways_on: false,
         },
         Case {
+            name: "a 400 COULD_NOT_ACQUIRE_LOCK is tried again, as Airflow does",
+            method: AuthMethod::Pat,
+            answers: vec![
+                status(400, &[], r#"{"error_code": "COULD_NOT_ACQUIRE_LOCK", "message": "busy"}"#),
+                ok(SparkVersions),
+                ok(CurrentUser),
+                ok(Warehouses),
+            ],
+            exchanges: vec![
+                ex(SparkVersions, 1, RetryAfter(1000)),
+                ex(SparkVersions, 2, SendNext),
+                ex(CurrentUser, 1, SendNext),
+                ex(Warehouses, 1, Finished),
+            ],
+            verdict: Some(Verdict::Ok),
+            states: vec![Answered; 3],
+            ways_on: false,
+        },
+        Case {
             name: "a timeout is not tried again",
             method: AuthMethod::Pat,
             answers: vec![failed(Transport::Timeout)],
