@@ -41,7 +41,6 @@ for name in [n for n in os.environ if n.startswith("AIRFLOW_CONN_")]:
 
 MAX_BODY_CHARS = 64 * 1024
 _case = threading.local()
-_real_getaddrinfo = socket.getaddrinfo
 
 
 def _loopback_getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
