@@ -503,6 +503,15 @@ impl Cause {
                 };
                 format!("{} got {seen} with {body}. {reading}", api_name(*step))
             }
+            Cause::Timeout {
+                step: Step::OauthToken,
+            } => format!(
+                "{} did not answer within {} seconds, so the check stopped waiting. Airflow \
+                 waits no longer for a token ({AIRFLOW_TOKEN_TIMEOUT_SECONDS} seconds) and \
+                 tries 3 times: its test fails the same way.",
+                api_name(Step::OauthToken),
+                super::BROWSER_TIMEOUT_MS / 1000
+            ),
             Cause::Timeout { step } => format!(
                 "{} did not answer within {} seconds, so the check stopped waiting. Airflow \
                  waits up to {AIRFLOW_TIMEOUT_SECONDS} seconds for each answer: a workspace \
@@ -695,8 +704,10 @@ fn api_name(step: Step) -> &'static str {
 const AIRFLOW_RETRIES: &str = "Airflow's test meets the same answer: it tries 3 times, 1 and \
      then 2 seconds apart, without waiting for Retry-After, and then fails.";
 
-/// Airflow's provider waits this long for each answer (docs/databricks-answers.md).
+/// Airflow's provider waits this long for each API answer, and this long for an OAuth
+/// token (docs/databricks-answers.md, "Timeouts and retries").
 const AIRFLOW_TIMEOUT_SECONDS: u32 = 180;
+const AIRFLOW_TOKEN_TIMEOUT_SECONDS: u32 = 10;
 
 fn seconds(s: u64) -> String {
     match s {

@@ -337,3 +337,18 @@ proptest! {
         let _ = read_success(&outcome);
     }
 }
+
+#[test]
+fn a_timeout_says_what_airflow_would_do_with_the_same_wait() {
+    let api = diagnose(&RawOutcome::failed(Step::SparkVersions, Transport::Timeout));
+    assert!(api.explanation.contains("Airflow waits up to 180 seconds"));
+    assert!(api.explanation.contains("only slow still passes Airflow's test"));
+    let token = diagnose(&RawOutcome::failed(Step::OauthToken, Transport::Timeout));
+    assert!(
+        token
+            .explanation
+            .contains("Airflow waits no longer for a token (10 seconds) and tries 3 times"),
+        "{}",
+        token.explanation
+    );
+}
