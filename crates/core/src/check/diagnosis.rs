@@ -700,7 +700,7 @@ fn api_name(step: Step) -> &'static str {
 }
 
 /// What Airflow's provider does with a 429 or a 5xx (docs/databricks-answers.md,
-/// "Retries"); the check retries the same way (`run::RETRY_WAITS_MS`).
+/// "Timeouts and retries"); the check retries the same way (`run::RETRY_WAITS_MS`).
 const AIRFLOW_RETRIES: &str = "Airflow's test meets the same answer: it tries 3 times, 1 and \
      then 2 seconds apart, without waiting for Retry-After, and then fails.";
 

@@ -36,9 +36,10 @@ use crate::vocabulary::AuthMethod;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How Airflow's provider retries a request that got 429 or a 5xx: 3 tries in all,
-/// waiting 1 s and then 2 s, whatever `Retry-After` asks (docs/databricks-answers.md,
-/// "Retries"). The check retries the same way, so that it meets a rate limit or an
+/// How Airflow's provider retries a request that got 429 or a 5xx (the answers of
+/// [`retried_as_airflow_does`]): 3 tries in all, waiting 1 s and then 2 s, whatever
+/// `Retry-After` asks (docs/databricks-answers.md, "Timeouts and retries"). The check
+/// retries the same way, so that it meets a rate limit or an
 /// outage as Airflow's test does, and the workspace sees the same requests. A
 /// connection that fails or times out is not retried: in a browser it cannot be told
 /// from a CORS refusal until the probe, and three more 10 s waits would only delay
@@ -135,7 +136,7 @@ pub enum RunState {
 pub enum StepState {
     Pending,
     Sending,
-    /// Answered 429 or 5xx; sent again after a wait, as Airflow would.
+    /// Answered 429 or 5xx; sent again after a wait, as Airflow does.
     Retrying,
     Answered,
     /// Not sent: an earlier step failed, or the check could not send it.

@@ -342,7 +342,9 @@ proptest! {
 fn a_timeout_says_what_airflow_would_do_with_the_same_wait() {
     let api = diagnose(&RawOutcome::failed(Step::SparkVersions, Transport::Timeout));
     assert!(api.explanation.contains("Airflow waits up to 180 seconds"));
-    assert!(api.explanation.contains("only slow still passes Airflow's test"));
+    assert!(api
+        .explanation
+        .contains("only slow still passes Airflow's test"));
     let token = diagnose(&RawOutcome::failed(Step::OauthToken, Transport::Timeout));
     assert!(
         token
