@@ -111,15 +111,12 @@ impl Template {
         })
     }
 
-    /// The expression PowerShell writes into the temporary file.
+    /// The expression PowerShell writes into the temporary file: ASCII only.
     fn powershell_expression(&self) -> String {
+        let before = powershell_word(&ascii_json(&self.before));
         match &self.after {
-            None => powershell_word(&self.before),
-            Some(after) => format!(
-                "{} + $s + {}",
-                powershell_word(&self.before),
-                powershell_word(after)
-            ),
+            None => before,
+            Some(after) => format!("{before} + $s + {}", powershell_word(&ascii_json(after))),
         }
     }
 }
@@ -128,8 +125,27 @@ impl Template {
 /// characters a prompt can take that JSON escapes (others are refused before).
 pub(super) const BASH_ESCAPE: &str =
     r#"s=${DBX_PASSWORD//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\t'/\\t}"#;
-const POWERSHELL_ESCAPE: &str =
-    r#"$s = $s.Replace('\', '\\').Replace('"', '\"').Replace("`t", '\t')"#;
+/// PowerShell escapes every character outside printable ASCII as `\uXXXX` (UTF-16 units,
+/// as JSON wants them): the file it writes is plain ASCII, which `az` on Windows reads
+/// correctly although it opens `--file` in the system code page.
+const POWERSHELL_ESCAPE: &str = r#"$s = [regex]::Replace($s.Replace('\', '\\').Replace('"', '\"'), '[^ -~]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })"#;
+
+/// JSON text with every character outside ASCII written as `\uXXXX` (they can only be
+/// inside strings, where the escape means the same character).
+fn ascii_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
 
 /// True when a terminal prompt can take the secret as it is: no line break and no
 /// control character but tab (the terminal acts on them, and `read` stops at a newline).
@@ -540,4 +556,43 @@ fn k8s_secret_name(id: &str) -> String {
 #[cfg(test)]
 pub(super) fn k8s_secret_name_for_test(id: &str) -> String {
     k8s_secret_name(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn secret_names_for_kubernetes_are_dns_names() {
+        assert_eq!(
+            k8s_secret_name("Databricks_Prod.eu"),
+            "airflow-conn-databricks-prod-eu"
+        );
+        assert_eq!(k8s_secret_name("x-"), "airflow-conn-x");
+        assert_eq!(k8s_secret_name("-"), "airflow-conn");
+    }
+
+    #[test]
+    fn only_a_secret_a_terminal_can_take_is_prompted_for() {
+        assert!(promptable("dapi x\t'\"\\é€"));
+        for bad in ["a\nb", "a\rb", "\u{1b}", "\u{7f}", "\u{3}"] {
+            assert!(!promptable(bad), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        /// The ASCII form of any JSON text is the same JSON, and plain ASCII.
+        #[test]
+        fn ascii_json_means_the_same(text in "\\PC{0,24}|[\\u{80}-\\u{10ffff}]{0,8}") {
+            let json = serde_json::Value::String(text).to_string();
+            let ascii = ascii_json(&json);
+            prop_assert!(ascii.is_ascii());
+            prop_assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&ascii).unwrap(),
+                serde_json::from_str::<serde_json::Value>(&json).unwrap()
+            );
+        }
+    }
 }

@@ -591,7 +591,7 @@ fn every_store_command_stores_the_intended_connection_and_never_holds_the_secret
                 }
             }
             check_store_command("bash", name, key, form, expect);
-            if zsh && n % 4 == 0 {
+            if zsh && n % 8 == 0 {
                 check_store_command("zsh", name, key, form, expect);
             }
         }
