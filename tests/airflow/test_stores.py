@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
 import types
@@ -22,7 +23,7 @@ import pytest
 import yaml
 
 from airflow_checks import expected_connection, read_back
-from conftest import CASES
+from conftest import CASES, dbx_check_binary, run_dbx_check
 from stand_in import PROMPT_SHELLS, run
 
 STORES = ["aws_secrets_manager", "gcp_secret_manager", "azure_key_vault", "vault", "kubernetes", "helm"]
@@ -82,8 +83,33 @@ def expect_read_back(case: dict, conn) -> None:
 
 # --- AWS Secrets Manager -------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def aws_store():
+    """Secrets Manager as moto emulates it, in this process, for the whole module."""
+    import boto3
+    from moto import mock_aws
+
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION")}
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION="eu-west-1")
+    try:
+        with mock_aws():
+            from airflow.providers.amazon.aws.secrets.secrets_manager import SecretsManagerBackend
+
+            # One backend for all cases: its boto3 client is built once.
+            [case] = [c for c in CASES if c["name"] == "pat_plain"]
+            kwargs = json.loads(run_dbx_check(dbx_check_binary(), case["request"])["aws_secrets_manager"]["backend_kwargs"])
+            backend = SecretsManagerBackend(region_name="eu-west-1", **kwargs)
+            yield boto3.client("secretsmanager", region_name="eu-west-1"), backend
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_aws_secrets_manager(case, outputs, monkeypatch):
+def test_aws_secrets_manager(case, outputs, aws_store):
     form = form_of(outputs, case, "aws_secrets_manager")
     if form is None:
         return
@@ -99,19 +125,13 @@ def test_aws_secrets_manager(case, outputs, monkeypatch):
         ]
         value = create.stdin.decode("utf-8")
 
-    import boto3
-    from moto import mock_aws
-
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    from airflow.providers.amazon.aws.secrets.secrets_manager import SecretsManagerBackend
-
-    with mock_aws():
-        boto3.client("secretsmanager", region_name="eu-west-1").create_secret(Name=form["name"], SecretString=value)
-        kwargs = json.loads(form["backend_kwargs"])
-        backend = SecretsManagerBackend(region_name="eu-west-1", **kwargs)
+    client, backend = aws_store
+    assert json.loads(form["backend_kwargs"]) == {"connections_prefix": backend.connections_prefix, "sep": backend.sep}
+    client.create_secret(Name=form["name"], SecretString=value)
+    try:
         expect_read_back(case, backend.get_connection(case["request"]["conn_id"]))
+    finally:
+        client.delete_secret(SecretId=form["name"], ForceDeleteWithoutRecovery=True)
 
 
 # --- Google Secret Manager -------------------------------------------------------------
@@ -250,7 +270,7 @@ def test_hashicorp_vault(case, outputs, monkeypatch):
         return 404, {}, json.dumps({"errors": []})
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add_callback(responses.GET, re.compile(re.escape(url) + r"/v1/.*"), callback=answer)
+        mock.add_callback(responses.GET, re.compile(re.escape(url) + r"/v1/.*", re.IGNORECASE), callback=answer)
         backend = VaultBackend(url=url, token="test-token", **kwargs)
         expect_read_back(case, backend.get_connection(case["request"]["conn_id"]))
 
@@ -324,15 +344,12 @@ def test_requirements_lines_install_on_this_airflow(outputs):
     assert len(seen) == 4, seen
 
 
-def test_every_bash_form_parses():
+def test_every_bash_form_parses(outputs):
     """`bash -n` on every command, PowerShell aside (no PowerShell here)."""
     import subprocess
 
-    from conftest import dbx_check_binary, run_dbx_check
-
-    binary = dbx_check_binary()
     for case in CASES:
-        out = run_dbx_check(binary, case["request"])
+        out = outputs[case["name"]]
         texts = [out["cli"], out["cli_json"]] + [
             (out[key] or {}).get("command") for key in STORES
         ]

@@ -556,15 +556,7 @@ fn store_outputs(
         OutputTab::Vault => ("vault_powershell", "vault_settings"),
         _ => ("kubernetes_powershell", "kubernetes_manifest"),
     };
-    let more = form.and_then(|f| match (&f.manifest, &f.settings) {
-        (Some(manifest), _) => Some(manifest.clone()),
-        (None, Some(settings)) => Some(format!(
-            "# Airflow looks up: {}\n# requirements.txt: {}\n{settings}",
-            f.name,
-            f.requirements.as_deref().unwrap_or_default()
-        )),
-        _ => None,
-    });
+    let more = form.and_then(|f| f.manifest.clone().or_else(|| f.settings.clone()));
     let (more_label, more_hint) = if tab == OutputTab::Kubernetes {
         (
             "Secret manifest",

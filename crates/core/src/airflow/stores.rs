@@ -23,9 +23,8 @@ use std::fmt;
 /// The shell variable the prompt fills.
 pub const SECRET_VAR: &str = "DBX_PASSWORD";
 
-/// The namespace and Helm release the Kubernetes forms assume: the chart's quick start
-/// installs release `airflow` into namespace `airflow`.
-const K8S_NAMESPACE: &str = "airflow";
+// The Kubernetes forms assume the chart's quick start: release `airflow` in namespace
+// `airflow`.
 
 /// One place to keep the connection, in the keys of `dbx-check airflow`.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -140,7 +139,12 @@ fn ascii_json(text: &str) -> String {
         } else {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(
+                        char::from_digit(u32::from((*unit >> shift) & 0xf), 16).unwrap_or('0'),
+                    );
+                }
             }
         }
     }
@@ -165,80 +169,206 @@ pub(super) fn prompt_label(method: crate::AuthMethod) -> &'static str {
     }
 }
 
-/// A bash/zsh block: one child shell that asks for the secret first when there is one.
-pub(super) fn bash_block(prompt: Option<&str>, lines: &[String]) -> Option<String> {
+/// A bash/zsh block: one child shell that asks for the secret first when there is one;
+/// `body` is its lines.
+pub(super) fn bash_block(prompt: Option<&str>, body: &str) -> Option<String> {
     let mut out = String::from("(\n");
     if let Some(label) = prompt {
-        out.push_str(&format!(
-            "  printf '%s: ' {}; IFS= read -rs {SECRET_VAR}; echo\n",
-            word(label)?
-        ));
+        out.push_str("  printf '%s: ' ");
+        out.push_str(&word(label)?);
+        out.push_str("; IFS= read -rs DBX_PASSWORD; echo\n");
     }
-    for line in lines {
-        out.push_str("  ");
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push(')');
+    out.push_str("  ");
+    out.push_str(&body.replace('\n', "\n  "));
+    out.push_str("\n)");
     Some(out)
 }
 
-/// A PowerShell block: one script block; the value goes through a temporary file that
-/// only the user can read and that is removed whatever happens.
-/// `escape`: JSON-escape the typed secret (for a JSON value; Vault takes it raw).
+/// A PowerShell block: one script block; with `content`, the value goes through a
+/// temporary file that only the user can read and that is removed whatever happens.
+/// `escape`: JSON-escape the typed secret (Vault takes it raw).
 fn powershell_block(
     prompt: Option<&str>,
     escape: bool,
-    content: Option<String>,
-    lines: &[String],
+    content: Option<&str>,
+    body: &str,
 ) -> String {
     let mut out = String::from("& {\n");
     if let Some(label) = prompt {
-        out.push_str(&format!(
-            "  $s = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString {})).Password\n",
-            powershell_word(label)
-        ));
+        out.push_str("  $s = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString ");
+        out.push_str(&powershell_word(label));
+        out.push_str(")).Password\n");
         if escape {
             out.push_str("  ");
             out.push_str(POWERSHELL_ESCAPE);
             out.push('\n');
         }
     }
-    let body = |out: &mut String, indent: &str| {
-        for line in lines {
-            out.push_str(indent);
-            out.push_str(line);
-            out.push('\n');
-        }
-    };
     match content {
         Some(content) => {
-            out.push_str("  $f = New-TemporaryFile\n  try {\n");
-            out.push_str(&format!(
-                "    [IO.File]::WriteAllText($f.FullName, {content})\n"
-            ));
-            body(&mut out, "    ");
-            out.push_str("  } finally { Remove-Item -LiteralPath $f.FullName }\n");
+            out.push_str(
+                "  $f = New-TemporaryFile\n  try {\n    [IO.File]::WriteAllText($f.FullName, ",
+            );
+            out.push_str(content);
+            out.push_str(")\n    ");
+            out.push_str(&body.replace('\n', "\n    "));
+            out.push_str("\n  } finally { Remove-Item -LiteralPath $f.FullName }\n}");
         }
-        None => body(&mut out, "  "),
+        None => {
+            out.push_str("  ");
+            out.push_str(&body.replace('\n', "\n  "));
+            out.push_str("\n}");
+        }
     }
-    out.push('}');
     out
 }
 
-fn settings(backend: &str, kwargs: &str) -> String {
-    format!(
-        "[secrets]\nbackend = {backend}\nbackend_kwargs = {kwargs}\n\n# or as environment variables:\nAIRFLOW__SECRETS__BACKEND={backend}\nAIRFLOW__SECRETS__BACKEND_KWARGS='{kwargs}'"
-    )
+/// One store: where the backend looks, how Airflow is told to look there, and the lines
+/// that store the value. In the lines, `{N}`/`{P}` is the secret's name as a bash/PowerShell
+/// word, `{A}`/`{Q}` more words, `{I}` and `{W}` what only a command with a secret has.
+struct Spec {
+    backend: &'static str,
+    kwargs: &'static str,
+    package: &'static str,
+    last_for_2_10: &'static str,
+    bash: &'static str,
+    powershell: &'static str,
 }
 
-/// The provider line for a store: on Airflow 2.10, the last release that installs there
-/// (an unpinned line would upgrade Airflow itself); on 3.x, any release.
-fn provider(airflow: AirflowVersion, package: &str, last_for_2_10: &str) -> String {
-    match airflow {
-        AirflowVersion::V2 => format!("apache-airflow-providers-{package}=={last_for_2_10}"),
-        AirflowVersion::V3 => format!("apache-airflow-providers-{package}"),
+const AWS: Spec = Spec {
+    backend: "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
+    kwargs: r#"{"connections_prefix": "airflow/connections", "sep": "/"}"#,
+    package: "amazon",
+    last_for_2_10: "9.17.0",
+    bash: "if aws secretsmanager describe-secret --secret-id {N} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | aws secretsmanager put-secret-value --secret-id {N} --secret-string file:///dev/stdin\nelse\n  printf '%s' \"$value\" | aws secretsmanager create-secret --name {N} --secret-string file:///dev/stdin\nfi",
+    powershell: "aws secretsmanager describe-secret --secret-id {P} *> $null\nif ($LASTEXITCODE -eq 0) { aws secretsmanager put-secret-value --secret-id {P} --secret-string \"file://$($f.FullName)\" }\nelse { aws secretsmanager create-secret --name {P} --secret-string \"file://$($f.FullName)\" }",
+};
+
+const GCP: Spec = Spec {
+    backend: "airflow.providers.google.cloud.secrets.secret_manager.CloudSecretManagerBackend",
+    kwargs: r#"{"connections_prefix": "airflow-connections", "sep": "-"}"#,
+    package: "google",
+    last_for_2_10: "19.0.0",
+    bash: "if gcloud secrets describe {N} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | gcloud secrets versions add {N} --data-file=-\nelse\n  printf '%s' \"$value\" | gcloud secrets create {N} --replication-policy=automatic --data-file=-\nfi",
+    powershell: "gcloud secrets describe {P} *> $null\nif ($LASTEXITCODE -eq 0) { gcloud secrets versions add {P} \"--data-file=$($f.FullName)\" }\nelse { gcloud secrets create {P} --replication-policy=automatic \"--data-file=$($f.FullName)\" }",
+};
+
+const AZURE: Spec = Spec {
+    backend: "airflow.providers.microsoft.azure.secrets.key_vault.AzureKeyVaultBackend",
+    kwargs: r#"{"connections_prefix": "airflow-connections", "sep": "-", "vault_url": "https://YOUR-KEY-VAULT.vault.azure.net/"}"#,
+    package: "microsoft-azure",
+    last_for_2_10: "12.8.1",
+    bash: "printf '%s: ' 'Key Vault name'; read -r KEY_VAULT\nprintf '%s' \"$value\" | az keyvault secret set --vault-name \"$KEY_VAULT\" --name {N} --file /dev/stdin --encoding utf-8 --output none",
+    powershell: "$vault = Read-Host 'Key Vault name'\naz keyvault secret set --vault-name $vault --name {P} --file $f.FullName --encoding utf-8 --output none",
+};
+
+/// KV version 2 at mount `secret`: one key per field, the password from stdin.
+const VAULT: Spec = Spec {
+    backend: "airflow.providers.hashicorp.secrets.vault.VaultBackend",
+    kwargs: r#"{"mount_point": "secret", "connections_path": "connections", "kv_engine_version": 2, "url": "https://YOUR-VAULT:8200"}"#,
+    package: "hashicorp",
+    last_for_2_10: "4.3.4",
+    bash: "{I}vault kv put {N} {A}{W}",
+    powershell: "vault kv put {P} {Q}{W}",
+};
+
+/// The environment variable in a Kubernetes Secret; Airflow needs no setting for it.
+const KUBERNETES: Spec = Spec {
+    backend: "",
+    kwargs: "",
+    package: "",
+    last_for_2_10: "",
+    bash: "printf '%s' \"$value\" | kubectl create secret generic {N} --namespace airflow {A} --dry-run=client -o yaml | kubectl apply -f -",
+    powershell: "kubectl create secret generic {P} --namespace airflow {Q} --dry-run=client -o yaml | kubectl apply -f -",
+};
+
+const SETTINGS: &str = "# Airflow looks up: {L}\n# requirements.txt: {R}\n[secrets]\nbackend = {B}\nbackend_kwargs = {K}\n\n# or as environment variables:\nAIRFLOW__SECRETS__BACKEND={B}\nAIRFLOW__SECRETS__BACKEND_KWARGS='{K}'";
+
+/// What one store's lines are filled with.
+struct Fill {
+    /// Where the backend looks.
+    lookup: String,
+    /// The name the command gives the secret.
+    name: String,
+    /// Extra words for bash and PowerShell (`{A}`, `{Q}`).
+    args: (String, String),
+    /// The secret goes in raw (Vault), not in the JSON value.
+    raw: bool,
+}
+
+fn store(
+    spec: &Spec,
+    fill: Fill,
+    template: &Template,
+    prompt: Option<&str>,
+    airflow: AirflowVersion,
+) -> Option<StoreForm> {
+    let secret = template.has_secret();
+    let (i, w_bash, w_ps) = match (fill.raw, secret) {
+        (true, true) => (
+            "printf '%s' \"$DBX_PASSWORD\" | ",
+            " password=-",
+            " \"password=@$($f.FullName)\"",
+        ),
+        _ => ("", "", ""),
+    };
+    let mut bash = String::new();
+    if !fill.raw {
+        if secret {
+            bash.push_str(BASH_ESCAPE);
+            bash.push('\n');
+        }
+        bash.push_str(&template.bash_assignment()?);
+        bash.push('\n');
     }
+    bash.push_str(
+        &spec
+            .bash
+            .replace("{N}", &word(&fill.name)?)
+            .replace("{A}", &fill.args.0)
+            .replace("{I}", i)
+            .replace("{W}", w_bash),
+    );
+    let ps_body = spec
+        .powershell
+        .replace("{P}", &powershell_word(&fill.name))
+        .replace("{Q}", &fill.args.1)
+        .replace("{W}", w_ps);
+    let content = match (fill.raw, secret) {
+        (false, _) => Some(template.powershell_expression()),
+        (true, true) => Some("$s".to_owned()),
+        (true, false) => None,
+    };
+    let requirements = match (spec.package, airflow) {
+        ("", _) => None,
+        (package, AirflowVersion::V2) => Some(format!(
+            "apache-airflow-providers-{package}=={}",
+            spec.last_for_2_10
+        )),
+        (package, AirflowVersion::V3) => Some(format!("apache-airflow-providers-{package}")),
+    };
+    let settings = requirements.as_ref().map(|r| {
+        SETTINGS
+            .replace("{L}", &fill.lookup)
+            .replace("{R}", r)
+            .replace("{B}", spec.backend)
+            .replace("{K}", spec.kwargs)
+    });
+    Some(StoreForm {
+        command: bash_block(prompt, &bash)?,
+        powershell: Some(powershell_block(
+            prompt,
+            !fill.raw,
+            content.as_deref(),
+            &ps_body,
+        )),
+        name: fill.lookup,
+        manifest: None,
+        backend: (!spec.backend.is_empty()).then_some(spec.backend),
+        backend_kwargs: (!spec.kwargs.is_empty()).then(|| spec.kwargs.to_owned()),
+        settings,
+        requirements,
+    })
 }
 
 /// Every store form for one connection; `None` for a store that cannot name this conn id
@@ -262,268 +392,107 @@ pub(super) fn stores(
     let template = Template::new(conn);
     let prompt = template.has_secret().then(|| prompt_label(method));
     let raw = id.as_str();
+    let plain = |lookup: String| Fill {
+        name: lookup.clone(),
+        lookup,
+        args: Default::default(),
+        raw: false,
+    };
+    let mut cannot = |store, name: String| {
+        problems.push(AirflowProblem::StoreCannotName { store, name });
+        None
+    };
 
     // AWS Secrets Manager: names take letters, digits and /_+=.@-, which covers every id.
-    let aws = (|| {
-        let name = format!("airflow/connections/{raw}");
-        let q = word(&name)?;
-        let mut lines = Vec::new();
-        if template.has_secret() {
-            lines.push(BASH_ESCAPE.to_owned());
-        }
-        lines.push(template.bash_assignment()?);
-        lines.push(format!(
-            "if aws secretsmanager describe-secret --secret-id {q} >/dev/null 2>&1; then"
-        ));
-        lines.push(format!("  printf '%s' \"$value\" | aws secretsmanager put-secret-value --secret-id {q} --secret-string file:///dev/stdin"));
-        lines.push("else".into());
-        lines.push(format!("  printf '%s' \"$value\" | aws secretsmanager create-secret --name {q} --secret-string file:///dev/stdin"));
-        lines.push("fi".into());
-        let p = powershell_word(&name);
-        let mut ps = Vec::new();
-        ps.extend([
-            format!("aws secretsmanager describe-secret --secret-id {p} *> $null"),
-            format!("if ($LASTEXITCODE -eq 0) {{ aws secretsmanager put-secret-value --secret-id {p} --secret-string \"file://$($f.FullName)\" }}"),
-            format!("else {{ aws secretsmanager create-secret --name {p} --secret-string \"file://$($f.FullName)\" }}"),
-        ]);
-        let backend = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend";
-        let kwargs = r#"{"connections_prefix": "airflow/connections", "sep": "/"}"#;
-        Some(StoreForm {
-            name,
-            command: bash_block(prompt, &lines)?,
-            powershell: Some(powershell_block(
-                prompt,
-                true,
-                Some(template.powershell_expression()),
-                &ps,
-            )),
-            manifest: None,
-            backend: Some(backend),
-            backend_kwargs: Some(kwargs.into()),
-            settings: Some(settings(backend, kwargs)),
-            requirements: Some(provider(airflow, "amazon", "9.17.0")),
-        })
-    })();
+    let aws = store(
+        &AWS,
+        plain(format!("airflow/connections/{raw}")),
+        &template,
+        prompt,
+        airflow,
+    );
 
     // Google Secret Manager: secret ids take letters, digits, '-' and '_' (up to 255).
+    let gcp_name = format!("airflow-connections-{raw}");
     let gcp = if raw.contains('.') {
-        problems.push(AirflowProblem::StoreCannotName {
-            store: Store::Gcp,
-            name: format!("airflow-connections-{raw}"),
-        });
-        None
+        cannot(Store::Gcp, gcp_name)
     } else {
-        (|| {
-            let name = format!("airflow-connections-{raw}");
-            let q = word(&name)?;
-            let mut lines = Vec::new();
-            if template.has_secret() {
-                lines.push(BASH_ESCAPE.to_owned());
-            }
-            lines.push(template.bash_assignment()?);
-            lines.push(format!(
-                "if gcloud secrets describe {q} >/dev/null 2>&1; then"
-            ));
-            lines.push(format!(
-                "  printf '%s' \"$value\" | gcloud secrets versions add {q} --data-file=-"
-            ));
-            lines.push("else".into());
-            lines.push(format!("  printf '%s' \"$value\" | gcloud secrets create {q} --replication-policy=automatic --data-file=-"));
-            lines.push("fi".into());
-            let p = powershell_word(&name);
-            let mut ps = Vec::new();
-            ps.extend([
-                format!("gcloud secrets describe {p} *> $null"),
-                format!("if ($LASTEXITCODE -eq 0) {{ gcloud secrets versions add {p} \"--data-file=$($f.FullName)\" }}"),
-                format!("else {{ gcloud secrets create {p} --replication-policy=automatic \"--data-file=$($f.FullName)\" }}"),
-            ]);
-            let backend =
-                "airflow.providers.google.cloud.secrets.secret_manager.CloudSecretManagerBackend";
-            let kwargs = r#"{"connections_prefix": "airflow-connections", "sep": "-"}"#;
-            Some(StoreForm {
-                name,
-                command: bash_block(prompt, &lines)?,
-                powershell: Some(powershell_block(
-                    prompt,
-                    true,
-                    Some(template.powershell_expression()),
-                    &ps,
-                )),
-                manifest: None,
-                backend: Some(backend),
-                backend_kwargs: Some(kwargs.into()),
-                settings: Some(settings(backend, kwargs)),
-                requirements: Some(provider(airflow, "google", "19.0.0")),
-            })
-        })()
+        store(&GCP, plain(gcp_name), &template, prompt, airflow)
     };
 
     // Azure Key Vault: names take letters, digits and '-' (1 to 127), case-insensitive;
     // the backend turns every '_' of the name into '-'.
     let kv_name = format!("airflow-connections-{raw}").replace('_', "-");
-    let azure = if raw.contains('.') || kv_name.chars().count() > 127 {
-        problems.push(AirflowProblem::StoreCannotName {
-            store: Store::Azure,
-            name: kv_name,
-        });
-        None
+    let azure = if raw.contains('.') || kv_name.len() > 127 {
+        cannot(Store::Azure, kv_name)
     } else {
         if raw.contains('_') {
             problems.push(AirflowProblem::KeyVaultUnderscore {
                 name: kv_name.clone(),
             });
         }
-        (|| {
-            let name = kv_name;
-            let q = word(&name)?;
-            let mut lines = vec!["printf '%s: ' 'Key Vault name'; read -r KEY_VAULT".to_owned()];
-            if template.has_secret() {
-                lines.push(BASH_ESCAPE.to_owned());
-            }
-            lines.push(template.bash_assignment()?);
-            lines.push(format!("printf '%s' \"$value\" | az keyvault secret set --vault-name \"$KEY_VAULT\" --name {q} --file /dev/stdin --encoding utf-8 --output none"));
-            let p = powershell_word(&name);
-            let mut ps = vec!["$vault = Read-Host 'Key Vault name'".to_owned()];
-            ps.push(format!("az keyvault secret set --vault-name $vault --name {p} --file $f.FullName --encoding utf-8 --output none"));
-            let backend =
-                "airflow.providers.microsoft.azure.secrets.key_vault.AzureKeyVaultBackend";
-            let kwargs = r#"{"connections_prefix": "airflow-connections", "sep": "-", "vault_url": "https://YOUR-KEY-VAULT.vault.azure.net/"}"#;
-            Some(StoreForm {
-                name,
-                command: bash_block(prompt, &lines)?,
-                powershell: Some(powershell_block(
-                    prompt,
-                    true,
-                    Some(template.powershell_expression()),
-                    &ps,
-                )),
-                manifest: None,
-                backend: Some(backend),
-                backend_kwargs: Some(kwargs.into()),
-                settings: Some(settings(backend, kwargs)),
-                requirements: Some(provider(airflow, "microsoft-azure", "12.8.1")),
-            })
-        })()
+        store(&AZURE, plain(kv_name), &template, prompt, airflow)
     };
 
-    // HashiCorp Vault, KV version 2 at mount `secret`: one key per connection field; the
-    // password is read from stdin (`password=-`). The CLI reads a value that starts with
-    // '@' from a file, so such a Login cannot be given as it is.
+    // HashiCorp Vault: the CLI reads a value that starts with '@' from a file (and '-'
+    // from stdin), so such a Login cannot be given as it is.
     let vault = if conn.login.starts_with('@') || conn.login == "-" {
         problems.push(AirflowProblem::VaultLoginReadAsFile);
         None
     } else {
-        (|| {
+        let mut fields = vec![
+            format!("conn_type=databricks"),
+            format!("host={}", conn.host),
+        ];
+        if !conn.login.is_empty() {
+            fields.push(format!("login={}", conn.login));
+        }
+        if !conn.extra.is_empty() {
+            fields.push(format!("extra={}", Value::Object(conn.extra.clone())));
+        }
+        let bash: Option<Vec<String>> = fields.iter().map(|f| word(f)).collect();
+        let ps: Vec<String> = fields.iter().map(|f| powershell_word(f)).collect();
+        bash.and_then(|bash| {
             let path = format!("secret/connections/{raw}");
-            let mut fields = vec![
-                ("conn_type", "databricks".to_owned()),
-                ("host", conn.host.clone()),
-            ];
-            if !conn.login.is_empty() {
-                fields.push(("login", conn.login.clone()));
-            }
-            if !conn.extra.is_empty() {
-                fields.push(("extra", Value::Object(conn.extra.clone()).to_string()));
-            }
-            let mut args = vec![word(&path)?];
-            let mut ps_args = vec![powershell_word(&path)];
-            for (key, value) in &fields {
-                args.push(word(&format!("{key}={value}"))?);
-                ps_args.push(powershell_word(&format!("{key}={value}")));
-            }
-            let (command, powershell) = if template.has_secret() {
-                let line = format!(
-                    "printf '%s' \"${SECRET_VAR}\" | vault kv put {} password=-",
-                    args.join(" ")
-                );
-                let ps = vec![format!(
-                    "vault kv put {} \"password=@$($f.FullName)\"",
-                    ps_args.join(" ")
-                )];
-                (
-                    bash_block(prompt, &[line])?,
-                    powershell_block(prompt, false, Some("$s".into()), &ps),
-                )
-            } else {
-                let line = format!("vault kv put {}", args.join(" "));
-                (
-                    bash_block(None, std::slice::from_ref(&line))?,
-                    powershell_block(
-                        None,
-                        false,
-                        None,
-                        &[format!("vault kv put {}", ps_args.join(" "))],
-                    ),
-                )
+            let fill = Fill {
+                name: path.clone(),
+                lookup: path,
+                args: (bash.join(" "), ps.join(" ")),
+                raw: true,
             };
-            let backend = "airflow.providers.hashicorp.secrets.vault.VaultBackend";
-            let kwargs = r#"{"mount_point": "secret", "connections_path": "connections", "kv_engine_version": 2, "url": "https://YOUR-VAULT:8200"}"#;
-            Some(StoreForm {
-                name: path,
-                command,
-                powershell: Some(powershell),
-                manifest: None,
-                backend: Some(backend),
-                backend_kwargs: Some(kwargs.into()),
-                settings: Some(settings(backend, kwargs)),
-                requirements: Some(provider(airflow, "hashicorp", "4.3.4")),
-            })
-        })()
+            store(&VAULT, fill, &template, prompt, airflow)
+        })
     };
 
     // Kubernetes: a Secret holding the variable Airflow's environment-variable backend
     // reads, and the Helm chart's `secret:` values that put it into every Airflow pod.
     let var = id.env_var();
     let secret_name = k8s_secret_name(raw);
-    let kubernetes = (|| {
-        let mut lines = Vec::new();
-        if template.has_secret() {
-            lines.push(BASH_ESCAPE.to_owned());
-        }
-        lines.push(template.bash_assignment()?);
-        lines.push(format!(
-            "printf '%s' \"$value\" | kubectl create secret generic {} --namespace {K8S_NAMESPACE} {} --dry-run=client -o yaml | kubectl apply -f -",
-            word(&secret_name)?,
-            word(&format!("--from-file={var}=/dev/stdin"))?
+    let kubernetes = word(&format!("--from-file={var}=/dev/stdin")).and_then(|from| {
+        let fill = Fill {
+            lookup: var.clone(),
+            name: secret_name.clone(),
+            args: (from, format!("\"--from-file={var}=$($f.FullName)\"")),
+            raw: false,
+        };
+        let mut form = store(&KUBERNETES, fill, &template, prompt, airflow)?;
+        form.manifest = Some(format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret_name}\n  namespace: airflow\ntype: Opaque\nstringData:\n  {var}: {}\n",
+            super::yaml::double_quoted(&super::connection_json(conn))
         ));
-        let mut ps = Vec::new();
-        ps.push(format!(
-            "kubectl create secret generic {} --namespace {K8S_NAMESPACE} \"--from-file={var}=$($f.FullName)\" --dry-run=client -o yaml | kubectl apply -f -",
-            powershell_word(&secret_name)
-        ));
-        let value = super::connection_json(conn);
-        let manifest = format!(
-            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret_name}\n  namespace: {K8S_NAMESPACE}\ntype: Opaque\nstringData:\n  {var}: {}\n",
-            super::yaml::double_quoted(&value)
-        );
-        Some(StoreForm {
-            name: var.clone(),
-            command: bash_block(prompt, &lines)?,
-            powershell: Some(powershell_block(
-                prompt,
-                true,
-                Some(template.powershell_expression()),
-                &ps,
-            )),
-            manifest: Some(manifest),
-            backend: None,
-            backend_kwargs: None,
-            settings: None,
-            requirements: None,
-        })
-    })();
+        Some(form)
+    });
 
     let values = format!(
         "secret:\n  - envName: {var}\n    secretName: {secret_name}\n    secretKey: {var}\n"
     );
-    let helm_command = format!(
-        "helm upgrade airflow apache-airflow/airflow --namespace {K8S_NAMESPACE} --reuse-values -f -"
-    );
+    let helm_command =
+        "helm upgrade airflow apache-airflow/airflow --namespace airflow --reuse-values -f -";
     let helm = Some(StoreForm {
-        name: var.clone(),
+        name: var,
         command: format!("{helm_command} <<'EOF'\n{values}EOF"),
         powershell: Some(format!("@'\n{values}'@ | {helm_command}")),
-        manifest: Some(values.clone()),
+        manifest: Some(values),
         backend: None,
         backend_kwargs: None,
         settings: None,
