@@ -576,10 +576,6 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
                 values.azure_key_vault = found.azure;
                 values.vault = found.vault;
                 values.kubernetes = found.kubernetes;
-                problems.push(AirflowProblem::StoresHoldJson);
-                if found.helm.is_some() {
-                    problems.push(AirflowProblem::HelmListReplaced);
-                }
                 values.helm = found.helm;
             }
             values.yaml = Some(yaml::astro_settings(id, conn));

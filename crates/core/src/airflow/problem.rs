@@ -119,8 +119,6 @@ pub enum AirflowProblem {
     VaultLoginReadAsFile,
     /// A line break or control character: no terminal prompt can take the secret.
     SecretNotPromptable,
-    StoresHoldJson,
-    HelmListReplaced,
 }
 
 impl Store {
@@ -189,8 +187,6 @@ impl Diagnostic for AirflowProblem {
             KeyVaultUnderscore { .. } => "key_vault_underscore",
             VaultLoginReadAsFile => "vault_login_read_as_file",
             SecretNotPromptable => "secret_not_promptable",
-            StoresHoldJson => "stores_hold_json",
-            HelmListReplaced => "helm_list_replaced",
         }
     }
 
@@ -223,9 +219,7 @@ impl Diagnostic for AirflowProblem {
             | SqlNeedsHttpPath
             | ProviderPinned { .. }
             | AzureIdentityExtra
-            | KeyVaultUnderscore { .. }
-            | StoresHoldJson
-            | HelmListReplaced => Severity::Info,
+            | KeyVaultUnderscore { .. } => Severity::Info,
         }
     }
 
@@ -306,8 +300,6 @@ impl Diagnostic for AirflowProblem {
             ),
             VaultLoginReadAsFile => "The Login starts with '@' (or is '-'), which `vault kv put` reads as a file name (or stdin), so no Vault command is given.".into(),
             SecretNotPromptable => "The secret contains a line break or a control character, which a terminal prompt cannot take: the commands that ask for it (CLI, secrets stores, Kubernetes) are not given.".into(),
-            StoresHoldJson => "The secrets stores and the Kubernetes Secret hold the connection as JSON, which Airflow reads since 2.3 and which keeps Extra's booleans; Vault holds one key per field.".into(),
-            HelmListReplaced => "helm upgrade -f replaces a list as a whole: these values set the chart's secret: list to this one entry.".into(),
         }
     }
 
@@ -353,8 +345,6 @@ impl Diagnostic for AirflowProblem {
             KeyVaultUnderscore { .. } => "Nothing to do: the command stores the secret under that name. Keep ids that differ only in '_', '-' or case apart.".into(),
             VaultLoginReadAsFile => "Add the connection with `vault kv put` yourself, giving login=@file with the Login in that file.".into(),
             SecretNotPromptable => "Check that the right text was copied; if it is, use the environment variable, JSON or Kubernetes manifest form.".into(),
-            StoresHoldJson => "Nothing to do on Airflow 2.3 and later.".into(),
-            HelmListReplaced => "If your values already set secret:, add this entry to that list instead.".into(),
         }
     }
 }

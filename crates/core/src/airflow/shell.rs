@@ -78,7 +78,7 @@ pub(super) fn cli_fields(
     words.push(id_words(id)?);
     let line = words.join(" ");
     match (password, prompt) {
-        (true, Some(label)) => bash_block(Some(label), &line),
+        (true, Some(label)) => Some(bash_block(Some(label), &line)),
         (true, None) => None,
         (false, _) => Some(line),
     }
@@ -104,7 +104,7 @@ pub(super) fn cli_json(
                 word(&format!("--conn-json={before}"))?,
                 word(after)?
             );
-            bash_block(Some(prompt?), &format!("{BASH_ESCAPE}\n{line}"))
+            Some(bash_block(Some(prompt?), &format!("{BASH_ESCAPE}\n{line}")))
         }
     }
 }

@@ -98,25 +98,25 @@ impl Template {
         (&self.before, self.after.as_deref())
     }
 
-    fn has_secret(&self) -> bool {
-        self.after.is_some()
-    }
-
-    /// `value=…`: the JSON with the typed secret, JSON-escaped by `escape_line`.
-    fn bash_assignment(&self) -> Option<String> {
-        Some(match &self.after {
-            None => format!("value={}", word(&self.before)?),
-            Some(after) => format!("value={}\"$s\"{}", word(&self.before)?, word(after)?),
-        })
+    /// The shell word for the value: the JSON with the typed secret (JSON-escaped into
+    /// `$s` by [`BASH_ESCAPE`]) spliced in.
+    fn bash_value(&self) -> String {
+        let mut out = sh(&self.before);
+        if let Some(after) = &self.after {
+            out.push_str("\"$s\"");
+            out.push_str(&sh(after));
+        }
+        out
     }
 
     /// The expression PowerShell writes into the temporary file: ASCII only.
     fn powershell_expression(&self) -> String {
-        let before = powershell_word(&ascii_json(&self.before));
-        match &self.after {
-            None => before,
-            Some(after) => format!("{before} + $s + {}", powershell_word(&ascii_json(after))),
+        let mut out = powershell_word(&ascii_json(&self.before));
+        if let Some(after) = &self.after {
+            out.push_str(" + $s + ");
+            out.push_str(&powershell_word(&ascii_json(after)));
         }
+        out
     }
 }
 
@@ -127,7 +127,8 @@ pub(super) const BASH_ESCAPE: &str =
 /// PowerShell escapes every character outside printable ASCII as `\uXXXX` (UTF-16 units,
 /// as JSON wants them): the file it writes is plain ASCII, which `az` on Windows reads
 /// correctly although it opens `--file` in the system code page.
-const POWERSHELL_ESCAPE: &str = r#"$s = [regex]::Replace($s.Replace('\', '\\').Replace('"', '\"'), '[^ -~]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })"#;
+const POWERSHELL_ESCAPE_LINE: &str = r#"  $s = [regex]::Replace($s.Replace('\', '\\').Replace('"', '\"'), '[^ -~]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })
+"#;
 
 /// JSON text with every character outside ASCII written as `\uXXXX` (they can only be
 /// inside strings, where the escape means the same character).
@@ -169,19 +170,43 @@ pub(super) fn prompt_label(method: crate::AuthMethod) -> &'static str {
     }
 }
 
+/// One bash word. Only a NUL byte has none, and no connection with one gets this far.
+fn sh(text: &str) -> String {
+    word(text).unwrap_or_default()
+}
+
+/// `template` with `{0}` … `{9}` replaced by `parts`; any other brace stays as it is.
+fn fill(template: &str, parts: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 80);
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        let rest = chars.as_str();
+        let mut ahead = rest.chars();
+        let part = match (c, ahead.next(), ahead.next()) {
+            ('{', Some(d), Some('}')) => d.to_digit(10).and_then(|d| parts.get(d as usize)),
+            _ => None,
+        };
+        match part {
+            Some(part) => {
+                out.push_str(part);
+                chars = ahead;
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// A bash/zsh block: one child shell that asks for the secret first when there is one;
 /// `body` is its lines.
-pub(super) fn bash_block(prompt: Option<&str>, body: &str) -> Option<String> {
-    let mut out = String::from("(\n");
-    if let Some(label) = prompt {
-        out.push_str("  printf '%s: ' ");
-        out.push_str(&word(label)?);
-        out.push_str("; IFS= read -rs DBX_PASSWORD; echo\n");
-    }
-    out.push_str("  ");
-    out.push_str(&body.replace('\n', "\n  "));
-    out.push_str("\n)");
-    Some(out)
+pub(super) fn bash_block(prompt: Option<&str>, body: &str) -> String {
+    let ask = prompt.map_or(String::new(), |label| {
+        fill(
+            "  printf '%s: ' {0}; IFS= read -rs DBX_PASSWORD; echo\n",
+            &[&sh(label)],
+        )
+    });
+    fill("(\n{0}  {1}\n)", &[&ask, &body.replace('\n', "\n  ")])
 }
 
 /// A PowerShell block: one script block; with `content`, the value goes through a
@@ -193,39 +218,28 @@ fn powershell_block(
     content: Option<&str>,
     body: &str,
 ) -> String {
-    let mut out = String::from("& {\n");
-    if let Some(label) = prompt {
-        out.push_str("  $s = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString ");
-        out.push_str(&powershell_word(label));
-        out.push_str(")).Password\n");
-        if escape {
-            out.push_str("  ");
-            out.push_str(POWERSHELL_ESCAPE);
-            out.push('\n');
-        }
-    }
+    let ask = match prompt {
+        Some(label) => fill(
+            "  $s = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString {0})).Password\n{1}",
+            &[
+                &powershell_word(label),
+                if escape { POWERSHELL_ESCAPE_LINE } else { "" },
+            ],
+        ),
+        None => String::new(),
+    };
     match content {
-        Some(content) => {
-            out.push_str(
-                "  $f = New-TemporaryFile\n  try {\n    [IO.File]::WriteAllText($f.FullName, ",
-            );
-            out.push_str(content);
-            out.push_str(")\n    ");
-            out.push_str(&body.replace('\n', "\n    "));
-            out.push_str("\n  } finally { Remove-Item -LiteralPath $f.FullName }\n}");
-        }
-        None => {
-            out.push_str("  ");
-            out.push_str(&body.replace('\n', "\n  "));
-            out.push_str("\n}");
-        }
+        Some(content) => fill(
+            "& {\n{0}  $f = New-TemporaryFile\n  try {\n    [IO.File]::WriteAllText($f.FullName, {1})\n    {2}\n  } finally { Remove-Item -LiteralPath $f.FullName }\n}",
+            &[&ask, content, &body.replace('\n', "\n    ")],
+        ),
+        None => fill("& {\n{0}  {1}\n}", &[&ask, &body.replace('\n', "\n  ")]),
     }
-    out
 }
 
-/// One store: where the backend looks, how Airflow is told to look there, and the lines
-/// that store the value. In the lines, `{N}`/`{P}` is the secret's name as a bash/PowerShell
-/// word, `{A}`/`{Q}` more words, `{I}` and `{W}` what only a command with a secret has.
+/// One store: how Airflow is told to look there, and the lines that store the value. In
+/// the lines, `{0}` is the secret's name as a bash or PowerShell word, `{1}` more words,
+/// `{2}` and `{3}` what only Vault's command with a secret has.
 struct Spec {
     backend: &'static str,
     kwargs: &'static str,
@@ -240,8 +254,8 @@ const AWS: Spec = Spec {
     kwargs: r#"{"connections_prefix": "airflow/connections", "sep": "/"}"#,
     package: "amazon",
     last_for_2_10: "9.17.0",
-    bash: "if aws secretsmanager describe-secret --secret-id {N} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | aws secretsmanager put-secret-value --secret-id {N} --secret-string file:///dev/stdin\nelse\n  printf '%s' \"$value\" | aws secretsmanager create-secret --name {N} --secret-string file:///dev/stdin\nfi",
-    powershell: "aws secretsmanager describe-secret --secret-id {P} *> $null\nif ($LASTEXITCODE -eq 0) { aws secretsmanager put-secret-value --secret-id {P} --secret-string \"file://$($f.FullName)\" }\nelse { aws secretsmanager create-secret --name {P} --secret-string \"file://$($f.FullName)\" }",
+    bash: "if aws secretsmanager describe-secret --secret-id {0} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | aws secretsmanager put-secret-value --secret-id {0} --secret-string file:///dev/stdin\nelse\n  printf '%s' \"$value\" | aws secretsmanager create-secret --name {0} --secret-string file:///dev/stdin\nfi",
+    powershell: "aws secretsmanager describe-secret --secret-id {0} *> $null\nif ($LASTEXITCODE -eq 0) { aws secretsmanager put-secret-value --secret-id {0} --secret-string \"file://$($f.FullName)\" }\nelse { aws secretsmanager create-secret --name {0} --secret-string \"file://$($f.FullName)\" }",
 };
 
 const GCP: Spec = Spec {
@@ -249,8 +263,8 @@ const GCP: Spec = Spec {
     kwargs: r#"{"connections_prefix": "airflow-connections", "sep": "-"}"#,
     package: "google",
     last_for_2_10: "19.0.0",
-    bash: "if gcloud secrets describe {N} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | gcloud secrets versions add {N} --data-file=-\nelse\n  printf '%s' \"$value\" | gcloud secrets create {N} --replication-policy=automatic --data-file=-\nfi",
-    powershell: "gcloud secrets describe {P} *> $null\nif ($LASTEXITCODE -eq 0) { gcloud secrets versions add {P} \"--data-file=$($f.FullName)\" }\nelse { gcloud secrets create {P} --replication-policy=automatic \"--data-file=$($f.FullName)\" }",
+    bash: "if gcloud secrets describe {0} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | gcloud secrets versions add {0} --data-file=-\nelse\n  printf '%s' \"$value\" | gcloud secrets create {0} --replication-policy=automatic --data-file=-\nfi",
+    powershell: "gcloud secrets describe {0} *> $null\nif ($LASTEXITCODE -eq 0) { gcloud secrets versions add {0} \"--data-file=$($f.FullName)\" }\nelse { gcloud secrets create {0} --replication-policy=automatic \"--data-file=$($f.FullName)\" }",
 };
 
 const AZURE: Spec = Spec {
@@ -258,8 +272,8 @@ const AZURE: Spec = Spec {
     kwargs: r#"{"connections_prefix": "airflow-connections", "sep": "-", "vault_url": "https://YOUR-KEY-VAULT.vault.azure.net/"}"#,
     package: "microsoft-azure",
     last_for_2_10: "12.8.1",
-    bash: "printf '%s: ' 'Key Vault name'; read -r KEY_VAULT\nprintf '%s' \"$value\" | az keyvault secret set --vault-name \"$KEY_VAULT\" --name {N} --file /dev/stdin --encoding utf-8 --output none",
-    powershell: "$vault = Read-Host 'Key Vault name'\naz keyvault secret set --vault-name $vault --name {P} --file $f.FullName --encoding utf-8 --output none",
+    bash: "printf '%s: ' 'Key Vault name'; read -r KEY_VAULT\nprintf '%s' \"$value\" | az keyvault secret set --vault-name \"$KEY_VAULT\" --name {0} --file /dev/stdin --encoding utf-8 --output none",
+    powershell: "$vault = Read-Host 'Key Vault name'\naz keyvault secret set --vault-name $vault --name {0} --file $f.FullName --encoding utf-8 --output none",
 };
 
 /// KV version 2 at mount `secret`: one key per field, the password from stdin.
@@ -268,8 +282,8 @@ const VAULT: Spec = Spec {
     kwargs: r#"{"mount_point": "secret", "connections_path": "connections", "kv_engine_version": 2, "url": "https://YOUR-VAULT:8200"}"#,
     package: "hashicorp",
     last_for_2_10: "4.3.4",
-    bash: "{I}vault kv put {N} {A}{W}",
-    powershell: "vault kv put {P} {Q}{W}",
+    bash: "{2}vault kv put {0} {1}{3}",
+    powershell: "vault kv put {0} {1}{3}",
 };
 
 /// The environment variable in a Kubernetes Secret; Airflow needs no setting for it.
@@ -278,97 +292,91 @@ const KUBERNETES: Spec = Spec {
     kwargs: "",
     package: "",
     last_for_2_10: "",
-    bash: "printf '%s' \"$value\" | kubectl create secret generic {N} --namespace airflow {A} --dry-run=client -o yaml | kubectl apply -f -",
-    powershell: "kubectl create secret generic {P} --namespace airflow {Q} --dry-run=client -o yaml | kubectl apply -f -",
+    bash: "printf '%s' \"$value\" | kubectl create secret generic {0} --namespace airflow {1} --dry-run=client -o yaml | kubectl apply -f -",
+    powershell: "kubectl create secret generic {0} --namespace airflow {1} --dry-run=client -o yaml | kubectl apply -f -",
 };
 
-const SETTINGS: &str = "# Airflow looks up: {L}\n# requirements.txt: {R}\n[secrets]\nbackend = {B}\nbackend_kwargs = {K}\n\n# or as environment variables:\nAIRFLOW__SECRETS__BACKEND={B}\nAIRFLOW__SECRETS__BACKEND_KWARGS='{K}'";
+const SETTINGS: &str = "# Airflow looks up: {0}\n# requirements.txt: {1}\n[secrets]\nbackend = {2}\nbackend_kwargs = {3}\n\n# or as environment variables:\nAIRFLOW__SECRETS__BACKEND={2}\nAIRFLOW__SECRETS__BACKEND_KWARGS='{3}'";
 
-/// What one store's lines are filled with.
-struct Fill {
-    /// Where the backend looks.
-    lookup: String,
-    /// The name the command gives the secret.
-    name: String,
-    /// Extra words for bash and PowerShell (`{A}`, `{Q}`).
-    args: (String, String),
-    /// The secret goes in raw (Vault), not in the JSON value.
-    raw: bool,
+/// One store's form. `lookup`: where the backend looks; `name`: the name the command gives
+/// the secret; `args`: more words for bash and PowerShell; `raw`: the secret goes in as it
+/// is (Vault), not inside the JSON value.
+/// What every store of one connection shares.
+struct Shared<'a> {
+    template: &'a Template,
+    prompt: Option<&'a str>,
+    airflow: AirflowVersion,
 }
 
 fn store(
     spec: &Spec,
-    fill: Fill,
-    template: &Template,
-    prompt: Option<&str>,
-    airflow: AirflowVersion,
-) -> Option<StoreForm> {
-    let secret = template.has_secret();
-    let (i, w_bash, w_ps) = match (fill.raw, secret) {
-        (true, true) => (
-            "printf '%s' \"$DBX_PASSWORD\" | ",
-            " password=-",
-            " \"password=@$($f.FullName)\"",
-        ),
-        _ => ("", "", ""),
-    };
+    lookup: String,
+    name: &str,
+    args: [&str; 2],
+    raw: bool,
+    shared: &Shared,
+) -> StoreForm {
+    let Shared {
+        template,
+        prompt,
+        airflow,
+    } = *shared;
+    let secret = template.after.is_some();
+    let raw_secret = raw && secret;
+    let pick = |yes: &'static str| if raw_secret { yes } else { "" };
     let mut bash = String::new();
-    if !fill.raw {
+    if !raw {
         if secret {
             bash.push_str(BASH_ESCAPE);
             bash.push('\n');
         }
-        bash.push_str(&template.bash_assignment()?);
+        bash.push_str("value=");
+        bash.push_str(&template.bash_value());
         bash.push('\n');
     }
-    bash.push_str(
-        &spec
-            .bash
-            .replace("{N}", &word(&fill.name)?)
-            .replace("{A}", &fill.args.0)
-            .replace("{I}", i)
-            .replace("{W}", w_bash),
+    bash.push_str(&fill(
+        spec.bash,
+        &[
+            &sh(name),
+            args[0],
+            pick("printf '%s' \"$DBX_PASSWORD\" | "),
+            pick(" password=-"),
+        ],
+    ));
+    let ps_body = fill(
+        spec.powershell,
+        &[
+            &powershell_word(name),
+            args[1],
+            "",
+            pick(" \"password=@$($f.FullName)\""),
+        ],
     );
-    let ps_body = spec
-        .powershell
-        .replace("{P}", &powershell_word(&fill.name))
-        .replace("{Q}", &fill.args.1)
-        .replace("{W}", w_ps);
-    let content = match (fill.raw, secret) {
-        (false, _) => Some(template.powershell_expression()),
-        (true, true) => Some("$s".to_owned()),
-        (true, false) => None,
+    let content = if !raw {
+        Some(template.powershell_expression())
+    } else {
+        raw_secret.then(|| "$s".to_owned())
     };
-    let requirements = match (spec.package, airflow) {
-        ("", _) => None,
-        (package, AirflowVersion::V2) => Some(format!(
-            "apache-airflow-providers-{package}=={}",
-            spec.last_for_2_10
-        )),
-        (package, AirflowVersion::V3) => Some(format!("apache-airflow-providers-{package}")),
-    };
-    let settings = requirements.as_ref().map(|r| {
-        SETTINGS
-            .replace("{L}", &fill.lookup)
-            .replace("{R}", r)
-            .replace("{B}", spec.backend)
-            .replace("{K}", spec.kwargs)
+    let requirements = (!spec.package.is_empty()).then(|| match airflow {
+        AirflowVersion::V2 => fill(
+            "apache-airflow-providers-{0}=={1}",
+            &[spec.package, spec.last_for_2_10],
+        ),
+        AirflowVersion::V3 => fill("apache-airflow-providers-{0}", &[spec.package]),
     });
-    Some(StoreForm {
-        command: bash_block(prompt, &bash)?,
-        powershell: Some(powershell_block(
-            prompt,
-            !fill.raw,
-            content.as_deref(),
-            &ps_body,
-        )),
-        name: fill.lookup,
+    let settings = requirements
+        .as_ref()
+        .map(|r| fill(SETTINGS, &[&lookup, r, spec.backend, spec.kwargs]));
+    StoreForm {
+        command: bash_block(prompt, &bash),
+        powershell: Some(powershell_block(prompt, !raw, content.as_deref(), &ps_body)),
+        name: lookup,
         manifest: None,
         backend: (!spec.backend.is_empty()).then_some(spec.backend),
         backend_kwargs: (!spec.kwargs.is_empty()).then(|| spec.kwargs.to_owned()),
         settings,
         requirements,
-    })
+    }
 }
 
 /// Every store form for one connection; `None` for a store that cannot name this conn id
@@ -390,40 +398,37 @@ pub(super) fn stores(
     problems: &mut Vec<AirflowProblem>,
 ) -> Stores {
     let template = Template::new(conn);
-    let prompt = template.has_secret().then(|| prompt_label(method));
+    let prompt = template.after.is_some().then(|| prompt_label(method));
     let raw = id.as_str();
-    let plain = |lookup: String| Fill {
-        name: lookup.clone(),
-        lookup,
-        args: Default::default(),
-        raw: false,
+    let shared = Shared {
+        template: &template,
+        prompt,
+        airflow,
     };
+    let json_store = |spec: &Spec, lookup: String| {
+        let name = lookup.clone();
+        store(spec, lookup, &name, ["", ""], false, &shared)
+    };
+
+    // AWS Secrets Manager: names take letters, digits and /_+=.@-, which covers every id.
+    let aws = Some(json_store(&AWS, fill("airflow/connections/{0}", &[raw])));
+
+    // Google Secret Manager: secret ids take letters, digits, '-' and '_' (up to 255);
+    // Azure Key Vault names letters, digits and '-' (1 to 127), case-insensitive, and its
+    // backend turns every '_' of the name into '-'.
+    let gcp_name = fill("airflow-connections-{0}", &[raw]);
+    let kv_name = gcp_name.replace('_', "-");
+    let dotted = raw.contains('.');
     let mut cannot = |store, name: String| {
         problems.push(AirflowProblem::StoreCannotName { store, name });
         None
     };
-
-    // AWS Secrets Manager: names take letters, digits and /_+=.@-, which covers every id.
-    let aws = store(
-        &AWS,
-        plain(format!("airflow/connections/{raw}")),
-        &template,
-        prompt,
-        airflow,
-    );
-
-    // Google Secret Manager: secret ids take letters, digits, '-' and '_' (up to 255).
-    let gcp_name = format!("airflow-connections-{raw}");
-    let gcp = if raw.contains('.') {
+    let gcp = if dotted {
         cannot(Store::Gcp, gcp_name)
     } else {
-        store(&GCP, plain(gcp_name), &template, prompt, airflow)
+        Some(json_store(&GCP, gcp_name))
     };
-
-    // Azure Key Vault: names take letters, digits and '-' (1 to 127), case-insensitive;
-    // the backend turns every '_' of the name into '-'.
-    let kv_name = format!("airflow-connections-{raw}").replace('_', "-");
-    let azure = if raw.contains('.') || kv_name.len() > 127 {
+    let azure = if dotted || kv_name.len() > 127 {
         cannot(Store::Azure, kv_name)
     } else {
         if raw.contains('_') {
@@ -431,7 +436,7 @@ pub(super) fn stores(
                 name: kv_name.clone(),
             });
         }
-        store(&AZURE, plain(kv_name), &template, prompt, airflow)
+        Some(json_store(&AZURE, kv_name))
     };
 
     // HashiCorp Vault: the CLI reads a value that starts with '@' from a file (and '-'
@@ -441,71 +446,80 @@ pub(super) fn stores(
         None
     } else {
         let mut fields = vec![
-            format!("conn_type=databricks"),
-            format!("host={}", conn.host),
+            "conn_type=databricks".to_owned(),
+            fill("host={0}", &[&conn.host]),
         ];
         if !conn.login.is_empty() {
-            fields.push(format!("login={}", conn.login));
+            fields.push(fill("login={0}", &[&conn.login]));
         }
         if !conn.extra.is_empty() {
-            fields.push(format!("extra={}", Value::Object(conn.extra.clone())));
+            fields.push(fill(
+                "extra={0}",
+                &[&Value::Object(conn.extra.clone()).to_string()],
+            ));
         }
-        let bash: Option<Vec<String>> = fields.iter().map(|f| word(f)).collect();
+        let bash: Vec<String> = fields.iter().map(|f| sh(f)).collect();
         let ps: Vec<String> = fields.iter().map(|f| powershell_word(f)).collect();
-        bash.and_then(|bash| {
-            let path = format!("secret/connections/{raw}");
-            let fill = Fill {
-                name: path.clone(),
-                lookup: path,
-                args: (bash.join(" "), ps.join(" ")),
-                raw: true,
-            };
-            store(&VAULT, fill, &template, prompt, airflow)
-        })
+        let path = fill("secret/connections/{0}", &[raw]);
+        Some(store(
+            &VAULT,
+            path.clone(),
+            &path,
+            [&bash.join(" "), &ps.join(" ")],
+            true,
+            &shared,
+        ))
     };
 
     // Kubernetes: a Secret holding the variable Airflow's environment-variable backend
     // reads, and the Helm chart's `secret:` values that put it into every Airflow pod.
     let var = id.env_var();
     let secret_name = k8s_secret_name(raw);
-    let kubernetes = word(&format!("--from-file={var}=/dev/stdin")).and_then(|from| {
-        let fill = Fill {
-            lookup: var.clone(),
-            name: secret_name.clone(),
-            args: (from, format!("\"--from-file={var}=$($f.FullName)\"")),
-            raw: false,
-        };
-        let mut form = store(&KUBERNETES, fill, &template, prompt, airflow)?;
-        form.manifest = Some(format!(
-            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {secret_name}\n  namespace: airflow\ntype: Opaque\nstringData:\n  {var}: {}\n",
-            super::yaml::double_quoted(&super::connection_json(conn))
-        ));
-        Some(form)
-    });
+    let mut kubernetes = store(
+        &KUBERNETES,
+        var.clone(),
+        &secret_name,
+        [
+            &sh(&fill("--from-file={0}=/dev/stdin", &[&var])),
+            &fill("\"--from-file={0}=$($f.FullName)\"", &[&var]),
+        ],
+        false,
+        &shared,
+    );
+    kubernetes.manifest = Some(fill(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {0}\n  namespace: airflow\ntype: Opaque\nstringData:\n  {1}: {2}\n",
+        &[
+            &secret_name,
+            &var,
+            &super::yaml::double_quoted(&super::connection_json(conn)),
+        ],
+    ));
 
-    let values = format!(
-        "secret:\n  - envName: {var}\n    secretName: {secret_name}\n    secretKey: {var}\n"
+    // `helm upgrade -f` replaces a list as a whole: the comment says so where it matters.
+    let values = fill(
+        "# helm -f replaces the chart's whole secret: list; add entries you already have.\nsecret:\n  - envName: {0}\n    secretName: {1}\n    secretKey: {0}\n",
+        &[&var, &secret_name],
     );
     let helm_command =
         "helm upgrade airflow apache-airflow/airflow --namespace airflow --reuse-values -f -";
-    let helm = Some(StoreForm {
+    let helm = StoreForm {
         name: var,
-        command: format!("{helm_command} <<'EOF'\n{values}EOF"),
-        powershell: Some(format!("@'\n{values}'@ | {helm_command}")),
+        command: fill("{0} <<'EOF'\n{1}EOF", &[helm_command, &values]),
+        powershell: Some(fill("@'\n{1}'@ | {0}", &[helm_command, &values])),
         manifest: Some(values),
         backend: None,
         backend_kwargs: None,
         settings: None,
         requirements: None,
-    });
+    };
 
     Stores {
         aws,
         gcp,
         azure,
         vault,
-        kubernetes,
-        helm,
+        kubernetes: Some(kubernetes),
+        helm: Some(helm),
     }
 }
 
