@@ -24,7 +24,11 @@ CLI_CASES = [case for case in CASES if case["expect"]["cli"]]
 CLI_FORMS = ["cli", "cli_json"]
 # Run with the real `airflow` executable too (about 2 s per call): the nastiest values.
 EXECUTABLE_CASES = {("extra_special_values", "cli"), ("pat_leading_dash", "cli"), ("sp_oauth_special", "cli_json"), ("conn_id_leading_dash", "cli")}
-SHELL_FUNCTION = 'airflow() { n=$((n+1)); printf \'%s\\0\' "$@" > "$ARGV_DIR/$n"; }\nn=0\n'
+# Each command runs in its own `( … )` child shell: the count lives in a file.
+SHELL_FUNCTION = (
+    'airflow() { n=$(( $(cat "$ARGV_DIR.count") + 1 )); echo "$n" > "$ARGV_DIR.count"; '
+    'printf \'%s\\0\' "$@" > "$ARGV_DIR/$n"; }\necho 0 > "$ARGV_DIR.count"\n'
+)
 
 
 @dataclass
@@ -149,5 +153,7 @@ def test_real_airflow_executable_reads_back_the_same(name, form, cli_results):
     assert got["host"] == expect["host"]
     assert (got["login"] or "") == expect["login"]
     assert (got["password"] or "") == expect["password"]
-    # `get -o json` prints every extra value as text ("True" for true): compare as text.
-    assert got["extra_dejson"] == {key: str(value) for key, value in expect["extra"].items()}
+    # `get -o json` prints every extra value as text ("True" for true) but null as null.
+    assert got["extra_dejson"] == {
+        key: None if value is None else str(value) for key, value in expect["extra"].items()
+    }
