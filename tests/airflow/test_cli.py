@@ -16,14 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from airflow_checks import SHELLS, check_hook, connection_from_fields, expected_connection, hook_for, read_back
+from airflow_checks import check_hook, connection_from_fields, expected_connection, hook_for, read_back
 from conftest import CASES, run_dbx_check
+from stand_in import PROMPT_SHELLS
 
 CLI_CASES = [case for case in CASES if case["expect"]["cli"]]
 CLI_FORMS = ["cli", "cli_json"]
 # Run with the real `airflow` executable too (about 2 s per call): the nastiest values.
-EXECUTABLE_CASES = {("pat_every_character", "cli"), ("sp_oauth_special", "cli_json"), ("conn_id_leading_dash", "cli")}
-SHELL_FUNCTION = 'airflow() { n=$((n+1)); printf \'%s\\0\' "$@" > "$ARGV_DIR/$n"; }\nn=0\n'
+EXECUTABLE_CASES = {("extra_special_values", "cli"), ("pat_leading_dash", "cli"), ("sp_oauth_special", "cli_json"), ("conn_id_leading_dash", "cli")}
+# Each command runs in its own `( … )` child shell: the count lives in a file.
+SHELL_FUNCTION = (
+    'airflow() { n=$(( $(cat "$ARGV_DIR.count") + 1 )); echo "$n" > "$ARGV_DIR.count"; '
+    'printf \'%s\\0\' "$@" > "$ARGV_DIR/$n"; }\necho 0 > "$ARGV_DIR.count"\n'
+)
 
 
 @dataclass
@@ -41,10 +46,17 @@ def airflow_env(home: Path) -> dict:
     return env
 
 
-def shell_words(shell: str, script: str, out_dir: Path) -> list[list[str]]:
-    """What `airflow` would receive from each command of the script, per the shell itself."""
+def shell_words(shell: str, script: str, typed: str, out_dir: Path) -> list[list[str]]:
+    """What `airflow` would receive from each command of the script, per the shell itself,
+    with `typed` as what the user types at the commands' secret prompts."""
     out_dir.mkdir()
-    subprocess.run([shell, "-c", SHELL_FUNCTION + script], env={**os.environ, "ARGV_DIR": str(out_dir)}, check=True)
+    subprocess.run(
+        [shell, "-c", SHELL_FUNCTION + script],
+        env={**os.environ, "ARGV_DIR": str(out_dir)},
+        input=typed.encode("utf-8"),
+        check=True,
+        capture_output=True,
+    )
     files = sorted(out_dir.iterdir(), key=lambda p: int(p.name))
     return [[w.decode("utf-8") for w in f.read_bytes().split(b"\0")[:-1]] for f in files]
 
@@ -71,12 +83,17 @@ def cli_results(dbx_check, tmp_path_factory, observe):
             assert out[form] is not None, (case["name"], form)
             runs.append(Run(case, form, conn_id, out[form]))
     script = "\n".join(run.line for run in runs) + "\n"
+    # Each command that needs the secret asks for it: the secrets, one per line, in order.
+    typed = "".join(f"{run.case['expect']['password']}\n" for run in runs if "read -rs" in run.line)
 
-    # 1. Real shells split every line into the words meant, one command per line.
-    words = {shell: shell_words(shell, script, work / f"argv-{shell}") for shell in SHELLS}
+    # 1. Real shells split every command into the words meant, the typed secret in place.
+    words = {shell: shell_words(shell, script, typed, work / f"argv-{shell}") for shell in PROMPT_SHELLS}
     assert len(words["bash"]) == len(runs)
     for shell, seen in words.items():
         assert seen == words["bash"], shell
+    for run in runs:
+        password = run.case["expect"]["password"]
+        assert len(password) < 4 or password not in run.line, run.case["name"]
 
     # 2. Airflow's CLI parses and stores each one.
     export, report = work / "export.json", work / "report.json"
@@ -96,7 +113,8 @@ def cli_results(dbx_check, tmp_path_factory, observe):
     for run in chosen:
         conn_id = run.conn_id + "x"
         line = run_dbx_check(dbx_check, {**run.case["request"], "conn_id": conn_id})[run.form]
-        subprocess.run(["bash", "-c", line], env=env, check=True, capture_output=True)
+        typed_secret = f"{run.case['expect']['password']}\n" if "read -rs" in line else ""
+        subprocess.run(["bash", "-c", line], env=env, input=typed_secret, text=True, check=True, capture_output=True)
         get = f"airflow connections get -o json -- {shlex.quote(conn_id)}"
         done = subprocess.run(["bash", "-c", get], env=env, check=True, capture_output=True, text=True)
         [fetched[(run.case["name"], run.form)]] = json_after_logs(done.stdout)
@@ -135,5 +153,7 @@ def test_real_airflow_executable_reads_back_the_same(name, form, cli_results):
     assert got["host"] == expect["host"]
     assert (got["login"] or "") == expect["login"]
     assert (got["password"] or "") == expect["password"]
-    # `get -o json` prints every extra value as text ("True" for true): compare as text.
-    assert got["extra_dejson"] == {key: str(value) for key, value in expect["extra"].items()}
+    # `get -o json` prints every extra value as text ("True" for true) but null as null.
+    assert got["extra_dejson"] == {
+        key: None if value is None else str(value) for key, value in expect["extra"].items()
+    }

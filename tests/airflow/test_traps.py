@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
 
@@ -66,12 +67,9 @@ def test_entra_id_sign_in_needs_the_azure_identity_extra(monkeypatch):
     import socket
 
     monkeypatch.setattr(socket.socket, "connect", lambda *a: (_ for _ in ()).throw(AssertionError("network")))
-    try:
-        import azure.identity  # noqa: F401
-
-        pytest.skip("azure-identity is installed in this venv")
-    except ImportError:
-        pass
+    # The venvs hold azure-identity for the Key Vault backend (test_stores.py): hide it, as
+    # a venv without the extra would not have it.
+    monkeypatch.setitem(sys.modules, "azure.identity", None)
     conn = connection(login="client-id", password="secret", extra='{"azure_tenant_id": "t"}')
     with pytest.raises(Exception) as raised:
         hook_for("trap", conn)._get_token()

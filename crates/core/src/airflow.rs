@@ -10,6 +10,9 @@
 pub mod conn_id;
 pub mod problem;
 mod shell;
+#[cfg(test)]
+pub(crate) mod stand_in;
+pub mod stores;
 pub mod uri;
 pub mod yaml;
 
@@ -21,7 +24,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 pub use conn_id::{check_conn_id, ConnId, ConnIdProblem};
-pub use problem::{AirflowProblem, CredentialField, DropReason, NotSendable};
+pub use problem::{AirflowProblem, CredentialField, DropReason, NotSendable, Store};
+pub use stores::StoreForm;
 
 /// The id the Databricks operators use when none is given.
 pub const DEFAULT_CONN_ID: &str = "databricks_default";
@@ -172,6 +176,13 @@ pub struct AirflowValues {
     pub yaml: Option<String>,
     pub dotenv: Option<String>,
     pub requirements: String,
+    /// Where production Airflow keeps connections (see [`stores`]).
+    pub aws_secrets_manager: Option<StoreForm>,
+    pub gcp_secret_manager: Option<StoreForm>,
+    pub azure_key_vault: Option<StoreForm>,
+    pub vault: Option<StoreForm>,
+    pub kubernetes: Option<StoreForm>,
+    pub helm: Option<StoreForm>,
     pub findings: Vec<Finding>,
 }
 
@@ -188,6 +199,12 @@ impl fmt::Debug for AirflowValues {
             .field("yaml", &shown(&self.yaml))
             .field("dotenv", &shown(&self.dotenv))
             .field("requirements", &self.requirements)
+            .field("aws_secrets_manager", &self.aws_secrets_manager)
+            .field("gcp_secret_manager", &self.gcp_secret_manager)
+            .field("azure_key_vault", &self.azure_key_vault)
+            .field("vault", &self.vault)
+            .field("kubernetes", &self.kubernetes)
+            .field("helm", &self.helm)
             .field("findings", &self.findings)
             .finish()
     }
@@ -494,6 +511,12 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
         yaml: None,
         dotenv: None,
         requirements: requirements_line(req.airflow, req.method),
+        aws_secrets_manager: None,
+        gcp_secret_manager: None,
+        azure_key_vault: None,
+        vault: None,
+        kubernetes: None,
+        helm: None,
         findings: Vec::new(),
     };
 
@@ -538,8 +561,23 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
         if let Ok(id) = &conn_id {
             values.env = shell::export_line(id, &uri);
             values.env_json = shell::export_line(id, &json);
-            values.cli = shell::cli_fields(id, conn);
-            values.cli_json = shell::cli_json(id, &json);
+            // Commands ask for the secret; a prompt cannot take every secret.
+            let promptable = stores::promptable(conn.password.expose());
+            if !promptable {
+                problems.push(AirflowProblem::SecretNotPromptable);
+            }
+            let prompt = promptable.then(|| stores::prompt_label(req.method));
+            values.cli = shell::cli_fields(id, conn, prompt);
+            values.cli_json = shell::cli_json(id, conn, prompt);
+            if promptable {
+                let found = stores::stores(id, conn, req.method, req.airflow, &mut problems);
+                values.aws_secrets_manager = found.aws;
+                values.gcp_secret_manager = found.gcp;
+                values.azure_key_vault = found.azure;
+                values.vault = found.vault;
+                values.kubernetes = found.kubernetes;
+                values.helm = found.helm;
+            }
             values.yaml = Some(yaml::astro_settings(id, conn));
             if id.is_dotenv_key() {
                 // Single quotes: Docker Compose keeps them literal (no `$` expansion, no

@@ -48,6 +48,13 @@ pub enum NotSendable {
     LineBreakInHeader,
 }
 
+/// A secrets store with naming rules of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Gcp,
+    Azure,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AirflowProblem {
     HostMissing,
@@ -99,6 +106,35 @@ pub enum AirflowProblem {
         airflow: AirflowVersion,
     },
     AzureIdentityExtra,
+    /// The store cannot hold a secret under the name its backend looks up.
+    StoreCannotName {
+        store: Store,
+        name: String,
+    },
+    /// Azure Key Vault: the backend looks up the name with every '_' turned into '-'.
+    KeyVaultUnderscore {
+        name: String,
+    },
+    /// `vault kv put` reads a value starting with '@' from a file.
+    VaultLoginReadAsFile,
+    /// A line break or control character: no terminal prompt can take the secret.
+    SecretNotPromptable,
+}
+
+impl Store {
+    fn title(self) -> &'static str {
+        match self {
+            Store::Gcp => "Google Secret Manager",
+            Store::Azure => "Azure Key Vault",
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Store::Gcp => "secret ids take only letters, digits, '-' and '_'",
+            Store::Azure => "names take only letters, digits and '-', 127 at most",
+        }
+    }
 }
 
 fn method_name(method: AuthMethod) -> &'static str {
@@ -147,6 +183,10 @@ impl Diagnostic for AirflowProblem {
             SqlNeedsHttpPath => "sql_needs_http_path",
             ProviderPinned { .. } => "provider_pinned",
             AzureIdentityExtra => "azure_identity_extra",
+            StoreCannotName { .. } => "store_cannot_name_conn_id",
+            KeyVaultUnderscore { .. } => "key_vault_underscore",
+            VaultLoginReadAsFile => "vault_login_read_as_file",
+            SecretNotPromptable => "secret_not_promptable",
         }
     }
 
@@ -168,14 +208,18 @@ impl Diagnostic for AirflowProblem {
             | LineBreakNotTypeable { .. }
             | ConnIdNotShellName { .. }
             | ConnIdNotDotenvKey { .. }
-            | ManagedIdentityClientIdIgnored => Severity::Warning,
+            | ManagedIdentityClientIdIgnored
+            | StoreCannotName { .. }
+            | VaultLoginReadAsFile
+            | SecretNotPromptable => Severity::Warning,
             QuoteBreaksOldAstroCli
             | SchemaAndPortEmpty
             | EnvConnectionNotInUi
             | TestConnectionDisabled { .. }
             | SqlNeedsHttpPath
             | ProviderPinned { .. }
-            | AzureIdentityExtra => Severity::Info,
+            | AzureIdentityExtra
+            | KeyVaultUnderscore { .. } => Severity::Info,
         }
     }
 
@@ -247,6 +291,15 @@ impl Diagnostic for AirflowProblem {
             ProviderPinned { airflow: AirflowVersion::V2 } => "The provider is pinned to 7.7.5, the last release that installs on Airflow 2.10: an unpinned line upgrades Airflow itself to 3.x.".into(),
             ProviderPinned { airflow: AirflowVersion::V3 } => "The provider needs at least 7.10.0: earlier releases build the OAuth token URL from the raw Host field.".into(),
             AzureIdentityExtra => "Microsoft Entra ID sign-in needs the provider's azure-identity extra: without it every call fails with \"No module named 'azure'\".".into(),
+            StoreCannotName { store, name } => format!(
+                "{} cannot hold a secret named {name}: {}. Its backend finds nothing and Airflow moves on to the next store, so no {} command is given.",
+                store.title(), store.rule(), store.title()
+            ),
+            KeyVaultUnderscore { name } => format!(
+                "Azure Key Vault names take only letters, digits and '-', so the backend looks up {name}: every '_' becomes '-', and case is ignored (databricks_prod and Databricks-Prod are one secret there)."
+            ),
+            VaultLoginReadAsFile => "The Login starts with '@' (or is '-'), which `vault kv put` reads as a file name (or stdin), so no Vault command is given.".into(),
+            SecretNotPromptable => "The secret contains a line break or a control character, which a terminal prompt cannot take: the commands that ask for it (CLI, secrets stores, Kubernetes) are not given.".into(),
         }
     }
 
@@ -288,6 +341,10 @@ impl Diagnostic for AirflowProblem {
             ProviderPinned { airflow: AirflowVersion::V2 } => "Keep this exact pin in requirements.txt while you are on Airflow 2.10.".into(),
             ProviderPinned { airflow: AirflowVersion::V3 } => "Put this line in requirements.txt (Astro) or your image's pip install.".into(),
             AzureIdentityExtra => "Install the provider with [azure-identity], as the requirements line does.".into(),
+            StoreCannotName { .. } => "Use an id of letters, digits and '_' only (for example databricks_prod).".into(),
+            KeyVaultUnderscore { .. } => "Nothing to do: the command stores the secret under that name. Keep ids that differ only in '_', '-' or case apart.".into(),
+            VaultLoginReadAsFile => "Add the connection with `vault kv put` yourself, giving login=@file with the Login in that file.".into(),
+            SecretNotPromptable => "Check that the right text was copied; if it is, use the environment variable, JSON or Kubernetes manifest form.".into(),
         }
     }
 }

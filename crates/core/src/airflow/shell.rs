@@ -8,6 +8,7 @@
 //! hold. tests/airflow/ runs every generated line through a real bash.
 
 use super::conn_id::ConnId;
+use super::stores::{bash_block, Template, BASH_ESCAPE, SECRET_VAR};
 use super::AirflowConnection;
 use shlex::Quoter;
 
@@ -50,7 +51,13 @@ fn option_words(flag: &str, value: &str) -> Option<String> {
 
 /// `airflow connections add` with one flag per field. Empty fields are left out, so
 /// Airflow stores them as empty; Schema and Port are never written (see the finding).
-pub(super) fn cli_fields(id: &ConnId, conn: &AirflowConnection) -> Option<String> {
+/// With a password, the command asks for it (`prompt`) and passes `--conn-password=…`
+/// from the variable, so the secret is in no command line and no shell history.
+pub(super) fn cli_fields(
+    id: &ConnId,
+    conn: &AirflowConnection,
+    prompt: Option<&str>,
+) -> Option<String> {
     let mut words = vec![
         "airflow connections add".to_owned(),
         option_words("--conn-type", "databricks")?,
@@ -59,25 +66,62 @@ pub(super) fn cli_fields(id: &ConnId, conn: &AirflowConnection) -> Option<String
     if !conn.login.is_empty() {
         words.push(option_words("--conn-login", &conn.login)?);
     }
-    let password = conn.password.expose();
-    if !password.is_empty() {
-        words.push(option_words("--conn-password", password)?);
+    let password = !conn.password.is_empty();
+    if password {
+        // `=`: argparse would read a secret that starts with '-' as an option.
+        words.push(format!("\"--conn-password=${SECRET_VAR}\""));
     }
     if !conn.extra.is_empty() {
         let extra = serde_json::Value::Object(conn.extra.clone()).to_string();
         words.push(option_words("--conn-extra", &extra)?);
     }
     words.push(id_words(id)?);
-    Some(words.join(" "))
+    let line = words.join(" ");
+    match (password, prompt) {
+        (true, Some(label)) => Some(bash_block(Some(label), &line)),
+        (true, None) => None,
+        (false, _) => Some(line),
+    }
 }
 
-/// `airflow connections add --conn-json '{...}' ID`.
-pub(super) fn cli_json(id: &ConnId, json: &str) -> Option<String> {
-    Some(format!(
-        "airflow connections add {} {}",
-        option_words("--conn-json", json)?,
-        id_words(id)?
-    ))
+/// `airflow connections add --conn-json '{...}' ID`, the typed secret JSON-escaped into
+/// the value.
+pub(super) fn cli_json(
+    id: &ConnId,
+    conn: &AirflowConnection,
+    prompt: Option<&str>,
+) -> Option<String> {
+    let template = Template::new(conn);
+    let id = id_words(id)?;
+    match template.parts() {
+        (whole, None) => Some(format!(
+            "airflow connections add {} {id}",
+            option_words("--conn-json", whole)?
+        )),
+        (before, Some(after)) => {
+            let line = format!(
+                "airflow connections add {}\"$s\"{} {id}",
+                word(&format!("--conn-json={before}"))?,
+                word(after)?
+            );
+            Some(bash_block(Some(prompt?), &format!("{BASH_ESCAPE}\n{line}")))
+        }
+    }
+}
+
+/// `value` as one PowerShell word: single quotes, everything literal, a quote doubled
+/// (about_Quoting_Rules); PowerShell also takes the typographic single quotes as quotes.
+pub(super) fn powershell_word(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// `airflow connections test ID`, which only runs with the test switch on.
@@ -90,6 +134,7 @@ pub(super) fn test_command(id: &ConnId) -> String {
 mod tests {
     use super::*;
     use crate::airflow::conn_id::check_conn_id;
+    use crate::airflow::stand_in;
     use crate::Secret;
     use proptest::prelude::*;
 
@@ -109,14 +154,27 @@ mod tests {
         }
     }
 
+    const PROMPT: Option<&str> = Some("Databricks token");
+
+    /// What `airflow` receives when bash runs the command and the secret is typed.
+    fn airflow_argv(line: &str, secret: &str) -> Vec<String> {
+        let out = stand_in::run("bash", line, &format!("{secret}\n"));
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        let [call] = &out.calls[..] else {
+            panic!("{:?}", out.calls)
+        };
+        assert_eq!(call.tool, "airflow");
+        call.argv.clone()
+    }
+
     #[test]
-    fn the_field_command_reads_back_as_the_intended_words() {
-        let line = cli_fields(&id("db_x"), &conn("c-1", "a'b $c!")).unwrap();
-        let words = shlex::split(&line).unwrap();
+    fn the_field_command_asks_for_the_secret_and_passes_the_intended_words() {
+        let secret = "a'b $c! \\x\t-";
+        let line = cli_fields(&id("db_x"), &conn("c-1", secret), PROMPT).unwrap();
+        assert!(!line.contains(secret) && !line.contains("a'b"), "{line}");
         assert_eq!(
-            words,
+            airflow_argv(&line, secret),
             [
-                "airflow",
                 "connections",
                 "add",
                 "--conn-type",
@@ -125,19 +183,20 @@ mod tests {
                 "https://dbc-1.cloud.databricks.com",
                 "--conn-login",
                 "c-1",
-                "--conn-password",
-                "a'b $c!",
+                &format!("--conn-password={secret}"),
                 "--conn-extra",
                 r#"{"azure_tenant_id":"t'1"}"#,
                 "db_x"
             ]
         );
+        // No prompt can take the secret: no command.
+        assert_eq!(cli_fields(&id("db_x"), &conn("c-1", secret), None), None);
     }
 
     #[test]
     fn values_and_ids_that_look_like_options_stay_values() {
-        let line = cli_fields(&id("-x"), &conn("-login", "-secret")).unwrap();
-        let words = shlex::split(&line).unwrap();
+        let line = cli_fields(&id("-x"), &conn("-login", "-secret"), PROMPT).unwrap();
+        let words = airflow_argv(&line, "-secret");
         assert!(words.contains(&"--conn-login=-login".to_owned()), "{line}");
         assert!(
             words.contains(&"--conn-password=-secret".to_owned()),
@@ -149,7 +208,7 @@ mod tests {
 
     #[test]
     fn nothing_is_emitted_that_a_shell_cannot_carry() {
-        assert_eq!(cli_fields(&id("a"), &conn("", "nul\0byte")), None);
+        assert_eq!(cli_fields(&id("a"), &conn("nul\0byte", "x"), PROMPT), None);
         assert_eq!(export_line(&id("a-b"), "x"), None);
         assert_eq!(export_line(&id("a.b"), "x"), None);
         assert_eq!(
@@ -160,21 +219,26 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
-        /// A shell splits every generated line back into exactly the words meant.
+        /// A shell splits every export line back into exactly the words meant.
         #[test]
         fn any_value_round_trips_through_shell_splitting(value in "[^\0]{0,24}|\\PC{0,24}") {
-            let line = cli_json(&id("db"), &value).unwrap();
-            let words = shlex::split(&line).unwrap();
-            let mut expected: Vec<String> = ["airflow", "connections", "add"].map(String::from).to_vec();
-            if value.starts_with('-') {
-                expected.push(format!("--conn-json={value}"));
-            } else {
-                expected.extend(["--conn-json".to_owned(), value.clone()]);
-            }
-            expected.push("db".into());
-            prop_assert_eq!(words, expected);
             let export = export_line(&id("db"), &value).unwrap();
             prop_assert_eq!(shlex::split(&export).unwrap(), vec!["export".to_owned(), format!("AIRFLOW_CONN_DB={value}")]);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        /// bash puts any typed secret into the JSON value exactly, and the command
+        /// never holds it.
+        #[test]
+        fn any_typed_secret_reaches_the_json_value(secret in "[^\\x00-\\x1f\\x7f]{1,16}|[\\\\\"\t'$`! a-z]{1,12}") {
+            let c = conn("", &secret);
+            let line = cli_json(&id("db"), &c, PROMPT).unwrap();
+            prop_assert!(!line.contains(&secret) || secret.len() < 4);
+            let argv = airflow_argv(&line, &secret);
+            let json = argv[2].strip_prefix("--conn-json=").unwrap();
+            prop_assert_eq!(json, crate::airflow::connection_json(&c));
         }
     }
 }

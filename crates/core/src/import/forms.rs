@@ -561,14 +561,14 @@ fn cli(text: &str) -> Result<Vec<Found>, ImportProblem> {
     Ok(commands
         .iter()
         .map(|words| match parse_add(words) {
-            Ok(args) => add(&args),
+            Ok(args) => add(&args, text),
             Err(problem) => Found::new(None, TextForm::CliFields, Err(ImportProblem::Cli(problem))),
         })
         .collect())
 }
 
 /// `connections_add`: which flags go together, and how each path builds the connection.
-fn add(args: &AddArgs) -> Found {
+fn add(args: &AddArgs, text: &str) -> Found {
     let id = Some(args.conn_id.clone());
     let has_uri = args.uri.as_deref().is_some_and(|u| !u.is_empty());
     let has_json = args.json.as_deref().is_some_and(|j| !j.is_empty());
@@ -654,7 +654,35 @@ fn add(args: &AddArgs) -> Found {
             extra: args.extra.clone().filter(|e| !e.is_empty()),
         })
     };
+    // A password that is a shell variable (`"--conn-password=$DBX_PASSWORD"`, or `"$s"`
+    // spliced into --conn-json, as the commands dbx-check writes ask for it at a prompt):
+    // the text holds no password, and the shell would have put the typed one there.
+    let raw = raw.map(|mut raw| {
+        let var = raw.password.as_deref().and_then(shell_variable);
+        // Inside double quotes (or braces) the shell expands it; in single quotes it is text.
+        if let Some(var) =
+            var.filter(|v| text.contains(&format!("${v}\"")) || text.contains(&format!("${{{v}}}")))
+        {
+            notes.push(ImportProblem::PasswordFromShellVariable { var });
+            raw.password = None;
+        }
+        raw
+    });
     let mut found = Found::new(id, form, raw);
     found.notes = notes;
     found
+}
+
+/// `$NAME` or `${NAME}`: a shell parameter the shell splitting left as it is.
+fn shell_variable(text: &str) -> Option<String> {
+    let name = text.strip_prefix('$')?;
+    let name = name
+        .strip_prefix('{')
+        .and_then(|n| n.strip_suffix('}'))
+        .unwrap_or(name);
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    ((first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then(|| name.to_owned())
 }

@@ -106,6 +106,10 @@ pub enum ImportProblem {
     CliTypeBecomesGeneric {
         conn_type: String,
     },
+    /// The command takes the password from a shell variable (set at a prompt).
+    PasswordFromShellVariable {
+        var: String,
+    },
     LegacyExtraKeys {
         keys: Vec<String>,
     },
@@ -162,6 +166,7 @@ impl Diagnostic for ImportProblem {
             P::PortSet => "import_port_set",
             P::ConnTypeNotDatabricks { .. } => "import_conn_type_not_databricks",
             P::CliTypeBecomesGeneric { .. } => "import_cli_type_becomes_generic",
+            P::PasswordFromShellVariable { .. } => "import_password_from_shell_variable",
             P::LegacyExtraKeys { .. } => "import_legacy_extra_keys",
             P::FlagIsText { .. } => "import_flag_is_text",
             P::QueryExtraReadTwoWays => "import_query_extra_read_two_ways",
@@ -206,7 +211,9 @@ impl Diagnostic for ImportProblem {
             | P::LegacyExtraKeys { .. }
             | P::FlagIsText { .. }
             | P::QueryExtraReadTwoWays => Severity::Warning,
-            P::SeveralConnections { .. } | P::ConnIdFromVariable { .. } => Severity::Info,
+            P::SeveralConnections { .. }
+            | P::ConnIdFromVariable { .. }
+            | P::PasswordFromShellVariable { .. } => Severity::Info,
         }
     }
 
@@ -285,6 +292,8 @@ impl Diagnostic for ImportProblem {
             P::CliTypeBecomesGeneric { conn_type } => format!(
                 "--conn-type \"{conn_type}\" is not a type Airflow's Databricks provider registers: unless \
                  another installed provider does, Airflow stores the type generic."),
+            P::PasswordFromShellVariable { var } => format!(
+                "The password is the shell variable ${var}, which the command fills when it runs (it asks for it): the text holds no password, so it is read as empty."),
             P::LegacyExtraKeys { keys } => format!(
                 "Extra holds {}, a prefix older Airflow forms wrote; the provider does not read it.", list(keys)),
             P::FlagIsText { key } => format!(
@@ -330,6 +339,7 @@ impl Diagnostic for ImportProblem {
             P::SchemaSet => "Leave Schema empty.".into(),
             P::ConnTypeNotDatabricks { .. } | P::CliTypeBecomesGeneric { .. } => "Set the connection type to databricks (lower case).".into(),
             P::LegacyExtraKeys { .. } => "Rename the keys without the extra__databricks__ prefix.".into(),
+            P::PasswordFromShellVariable { .. } => "Paste the secret into the secret field.".into(),
             P::FlagIsText { .. } => "Write the flag as a JSON boolean: true or false, without quotes.".into(),
             P::QueryExtraReadTwoWays => "Write Extra as ?__extra__= followed by the percent-encoded JSON object.".into(),
             P::Federation => "Check it with `airflow connections test` on a worker.".into(),
