@@ -499,6 +499,43 @@ fn form_fields(conn: &AirflowConnection) -> ConnectionFields {
 /// assert!(values.findings.iter().any(|f| f.code == "sql_needs_http_path"));
 /// ```
 pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
+    build_values(req, None)
+}
+
+/// [`airflow_values`] with the secrets-store forms (`aws_secrets_manager` … `helm`) and
+/// their findings, for `dbx-check airflow`. The page calls [`airflow_values`]: it does not
+/// show the stores, and what it never names is not in its WebAssembly (the stores cost
+/// 3 KB brotli, over the issue's budget).
+pub fn airflow_values_with_stores(req: &ConnectionRequest) -> AirflowValues {
+    build_values(req, Some(add_stores))
+}
+
+/// Fills the store forms of a connection whose secret can be typed at a prompt.
+type StoresStep = fn(
+    &ConnId,
+    &AirflowConnection,
+    &ConnectionRequest,
+    &mut AirflowValues,
+    &mut Vec<AirflowProblem>,
+);
+
+fn add_stores(
+    id: &ConnId,
+    conn: &AirflowConnection,
+    req: &ConnectionRequest,
+    values: &mut AirflowValues,
+    problems: &mut Vec<AirflowProblem>,
+) {
+    let found = stores::stores(id, conn, req.method, req.airflow, problems);
+    values.aws_secrets_manager = found.aws;
+    values.gcp_secret_manager = found.gcp;
+    values.azure_key_vault = found.azure;
+    values.vault = found.vault;
+    values.kubernetes = found.kubernetes;
+    values.helm = found.helm;
+}
+
+fn build_values(req: &ConnectionRequest, stores_step: Option<StoresStep>) -> AirflowValues {
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<AirflowProblem> = Vec::new();
     let mut values = AirflowValues {
@@ -569,14 +606,8 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
             let prompt = promptable.then(|| stores::prompt_label(req.method));
             values.cli = shell::cli_fields(id, conn, prompt);
             values.cli_json = shell::cli_json(id, conn, prompt);
-            if promptable {
-                let found = stores::stores(id, conn, req.method, req.airflow, &mut problems);
-                values.aws_secrets_manager = found.aws;
-                values.gcp_secret_manager = found.gcp;
-                values.azure_key_vault = found.azure;
-                values.vault = found.vault;
-                values.kubernetes = found.kubernetes;
-                values.helm = found.helm;
+            if let Some(step) = stores_step.filter(|_| promptable) {
+                step(id, conn, req, &mut values, &mut problems);
             }
             values.yaml = Some(yaml::astro_settings(id, conn));
             if id.is_dotenv_key() {

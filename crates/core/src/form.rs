@@ -112,7 +112,7 @@ pub struct Output {
 }
 
 /// The page's tabs, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputTab {
     UiFields,
@@ -122,15 +122,10 @@ pub enum OutputTab {
     Astro,
     Dotenv,
     Requirements,
-    Aws,
-    Gcp,
-    Azure,
-    Vault,
-    Kubernetes,
 }
 
 impl OutputTab {
-    pub const ALL: [OutputTab; 12] = [
+    pub const ALL: [OutputTab; 7] = [
         OutputTab::UiFields,
         OutputTab::EnvVariable,
         OutputTab::Json,
@@ -138,11 +133,6 @@ impl OutputTab {
         OutputTab::Astro,
         OutputTab::Dotenv,
         OutputTab::Requirements,
-        OutputTab::Aws,
-        OutputTab::Gcp,
-        OutputTab::Azure,
-        OutputTab::Vault,
-        OutputTab::Kubernetes,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -154,11 +144,6 @@ impl OutputTab {
             OutputTab::Astro => "astro",
             OutputTab::Dotenv => "dotenv",
             OutputTab::Requirements => "requirements",
-            OutputTab::Aws => "aws",
-            OutputTab::Gcp => "gcp",
-            OutputTab::Azure => "azure",
-            OutputTab::Vault => "vault",
-            OutputTab::Kubernetes => "kubernetes",
         }
     }
 
@@ -171,11 +156,6 @@ impl OutputTab {
             OutputTab::Astro => "Astro",
             OutputTab::Dotenv => ".env",
             OutputTab::Requirements => "Requirements",
-            OutputTab::Aws => "AWS Secrets Manager",
-            OutputTab::Gcp => "Google Secret Manager",
-            OutputTab::Azure => "Azure Key Vault",
-            OutputTab::Vault => "Vault",
-            OutputTab::Kubernetes => "Kubernetes",
         }
     }
 }
@@ -429,7 +409,7 @@ fn texts(conn_id: &str, values: &AirflowValues) -> Vec<Output> {
         text: text.clone(),
         shown: None,
     };
-    let mut out = vec![
+    vec![
         o(
             "fields",
             OutputTab::UiFields,
@@ -493,98 +473,6 @@ fn texts(conn_id: &str, values: &AirflowValues) -> Vec<Output> {
             "The provider line for the Airflow version you picked.",
             &Some(values.requirements.clone()),
         ),
-    ];
-    let stores = [
-        (
-            "aws_secrets_manager",
-            OutputTab::Aws,
-            &values.aws_secrets_manager,
-        ),
-        (
-            "gcp_secret_manager",
-            OutputTab::Gcp,
-            &values.gcp_secret_manager,
-        ),
-        ("azure_key_vault", OutputTab::Azure, &values.azure_key_vault),
-        ("vault", OutputTab::Vault, &values.vault),
-        ("kubernetes", OutputTab::Kubernetes, &values.kubernetes),
-    ];
-    for (key, tab, form) in stores {
-        out.extend(store_outputs(key, tab, form.as_ref(), o));
-    }
-    let helm = values.helm.as_ref();
-    out.push(o(
-        "helm",
-        OutputTab::Kubernetes,
-        "helm upgrade",
-        "Official Helm chart: loads the Secret into every Airflow container (release and namespace airflow).",
-        &helm.map(|h| h.command.clone()),
-    ));
-    out.push(o(
-        "helm_powershell",
-        OutputTab::Kubernetes,
-        "helm upgrade (PowerShell)",
-        "The same, from PowerShell.",
-        &helm.and_then(|h| h.powershell.clone()),
-    ));
-    out
-}
-
-/// Builds one [`Output`] from its key, tab, label, hint and text.
-type MakeOutput =
-    fn(&'static str, OutputTab, &'static str, &'static str, &Option<String>) -> Output;
-
-/// The blocks of one store: its command for bash and PowerShell, then what Airflow needs
-/// to find it (or, for Kubernetes, the Secret as a manifest).
-fn store_outputs(
-    key: &'static str,
-    tab: OutputTab,
-    form: Option<&crate::airflow::StoreForm>,
-    o: MakeOutput,
-) -> Vec<Output> {
-    // Keys `<store>_powershell` and `<store>_settings` sit beside `<store>`; the words
-    // are shared by every store.
-    let (ps_key, more_key): (&'static str, &'static str) = match tab {
-        OutputTab::Aws => (
-            "aws_secrets_manager_powershell",
-            "aws_secrets_manager_settings",
-        ),
-        OutputTab::Gcp => (
-            "gcp_secret_manager_powershell",
-            "gcp_secret_manager_settings",
-        ),
-        OutputTab::Azure => ("azure_key_vault_powershell", "azure_key_vault_settings"),
-        OutputTab::Vault => ("vault_powershell", "vault_settings"),
-        _ => ("kubernetes_powershell", "kubernetes_manifest"),
-    };
-    let more = form.and_then(|f| f.manifest.clone().or_else(|| f.settings.clone()));
-    let (more_label, more_hint) = if tab == OutputTab::Kubernetes {
-        (
-            "Secret manifest",
-            "For kubectl apply -f or GitOps instead of the command; it holds the secret.",
-        )
-    } else {
-        (
-            "Airflow settings",
-            "airflow.cfg or environment of every Airflow component, and the provider it needs.",
-        )
-    };
-    vec![
-        o(
-            key,
-            tab,
-            "bash / zsh",
-            "Asks for the secret without showing it, then stores the connection where Airflow looks.",
-            &form.map(|f| f.command.clone()),
-        ),
-        o(
-            ps_key,
-            tab,
-            "PowerShell",
-            "The same on Windows.",
-            &form.and_then(|f| f.powershell.clone()),
-        ),
-        o(more_key, tab, more_label, more_hint, &more),
     ]
 }
 
@@ -677,24 +565,7 @@ mod tests {
                 "cli_json",
                 "yaml",
                 "dotenv",
-                "requirements",
-                "aws_secrets_manager",
-                "aws_secrets_manager_powershell",
-                "aws_secrets_manager_settings",
-                "gcp_secret_manager",
-                "gcp_secret_manager_powershell",
-                "gcp_secret_manager_settings",
-                "azure_key_vault",
-                "azure_key_vault_powershell",
-                "azure_key_vault_settings",
-                "vault",
-                "vault_powershell",
-                "vault_settings",
-                "kubernetes",
-                "kubernetes_powershell",
-                "kubernetes_manifest",
-                "helm",
-                "helm_powershell"
+                "requirements"
             ]
         );
         assert!(
@@ -872,13 +743,7 @@ mod tests {
                 prop_assert!(a.host.is_usable());
                 prop_assert!(a.plan.is_some());
             }
-            prop_assert_eq!(a.outputs.len(), 26);
-            // Commands hold no secret: the on-screen copy needs no mask.
-            for o in a.outputs.iter().filter(|o| {
-                o.tab >= OutputTab::Aws && !o.key.ends_with("_manifest") || o.key.starts_with("cli")
-            }) {
-                prop_assert_eq!(&o.text, &o.shown, "{}", o.key);
-            }
+            prop_assert_eq!(a.outputs.len(), 9);
         }
     }
 }

@@ -22,7 +22,9 @@ mod unicode_spots;
 pub mod vocabulary;
 
 pub use address::{read_address, PageAddress, Theme};
-pub use airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
+pub use airflow::{
+    airflow_values, airflow_values_with_stores, AirflowValues, AirflowVersion, ConnectionRequest,
+};
 pub use check::{diagnose, plan_check, CheckPlan, Diagnosis, RawOutcome, Step, Verdict};
 pub use credential::{
     analyse_credential, classify_secret, CredentialAnalysis, CredentialExtra, CredentialInput,

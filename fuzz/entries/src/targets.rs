@@ -114,7 +114,7 @@ pub fn airflow_json(data: &[u8]) {
 }
 
 fn airflow_request(request: &ConnectionRequest) {
-    let values = dbx_check_core::airflow_values(request);
+    let values = dbx_check_core::airflow_values_with_stores(request);
     black_box(serde_json::to_string(&values).ok());
 }
 

@@ -20,7 +20,7 @@ fn cases() -> Vec<Value> {
 
 fn run(request: &Value) -> (AirflowValues, Value) {
     let req: ConnectionRequest = serde_json::from_value(request.clone()).unwrap();
-    let values = airflow_values(&req);
+    let values = airflow_values_with_stores(&req);
     let json = serde_json::to_value(&values).unwrap();
     (values, json)
 }
@@ -293,7 +293,7 @@ fn debug_output_never_shows_the_secret() {
         "extra": {"token": "dapiEXTRA"}
     }))
     .unwrap();
-    let values = airflow_values(&req);
+    let values = airflow_values_with_stores(&req);
     for shown in [format!("{req:?}"), format!("{values:?}")] {
         assert!(
             !shown.contains("SECRET") && !shown.contains("EXTRA"),
@@ -356,7 +356,7 @@ proptest! {
             conn_id, host, method, login, secret: Secret::new(secret), extra,
             airflow: if v2 { AirflowVersion::V2 } else { AirflowVersion::V3 },
         };
-        let values = airflow_values(&req);
+        let values = airflow_values_with_stores(&req);
         if values.uri.is_none() {
             prop_assert!(!crate::usable(&values.findings));
         }
@@ -617,7 +617,7 @@ fn stores_name_the_connection_as_each_backend_looks_it_up() {
         extra: Map::new(),
         airflow: AirflowVersion::V3,
     };
-    let v = airflow_values(&req("Databricks_Prod"));
+    let v = airflow_values_with_stores(&req("Databricks_Prod"));
     assert_eq!(
         v.aws_secrets_manager.unwrap().name,
         "airflow/connections/Databricks_Prod"
@@ -635,7 +635,7 @@ fn stores_name_the_connection_as_each_backend_looks_it_up() {
     assert!(v.findings.iter().any(|f| f.code == "key_vault_underscore"));
 
     // A '.' is no part of a Google or Azure secret name: no command, and a warning each.
-    let dotted = airflow_values(&req("db.prod"));
+    let dotted = airflow_values_with_stores(&req("db.prod"));
     assert!(dotted.gcp_secret_manager.is_none() && dotted.azure_key_vault.is_none());
     assert_eq!(
         dotted
@@ -648,11 +648,11 @@ fn stores_name_the_connection_as_each_backend_looks_it_up() {
     assert!(dotted.aws_secrets_manager.is_some() && dotted.vault.is_some());
 
     // Key Vault names stop at 127 characters, Google's at 255.
-    let long = airflow_values(&req(&"a".repeat(120)));
+    let long = airflow_values_with_stores(&req(&"a".repeat(120)));
     assert!(long.azure_key_vault.is_none() && long.gcp_secret_manager.is_some());
 
     // Requirements: pinned to the last release for Airflow 2.10.
-    let two = airflow_values(&ConnectionRequest {
+    let two = airflow_values_with_stores(&ConnectionRequest {
         airflow: AirflowVersion::V2,
         ..req("x")
     });
@@ -679,8 +679,8 @@ proptest! {
             conn_id, host: "https://dbc-1.cloud.databricks.com".into(), method, login,
             secret: Secret::new(secret.clone()), extra, airflow: AirflowVersion::V3,
         };
-        let values = airflow_values(&req);
-        let masked = airflow_values(&ConnectionRequest { secret: Secret::new("Zq-masked"), ..req.clone() });
+        let values = airflow_values_with_stores(&req);
+        let masked = airflow_values_with_stores(&ConnectionRequest { secret: Secret::new("Zq-masked"), ..req.clone() });
         let mut commands: Vec<String> = [&values.cli, &values.cli_json].into_iter().flatten().cloned().collect();
         for form in [&values.aws_secrets_manager, &values.gcp_secret_manager, &values.azure_key_vault,
                      &values.vault, &values.kubernetes, &values.helm].into_iter().flatten() {
@@ -693,4 +693,27 @@ proptest! {
             prop_assert!(!command.contains(&secret) || masked_commands.contains(&secret));
         }
     }
+}
+
+#[test]
+fn the_page_values_are_the_command_values_without_the_stores() {
+    let request: ConnectionRequest = serde_json::from_str(
+        r#"{"conn_id": "databricks_prod", "host": "adb-1.2.azuredatabricks.net", "method": "pat", "secret": "dapi0123456789abcdef0123456789abcdef"}"#,
+    )
+    .unwrap();
+    let page = airflow_values(&request);
+    let mut command = airflow_values_with_stores(&request);
+    assert!(command.aws_secrets_manager.is_some() && command.helm.is_some());
+    assert!(command.findings.iter().any(|f| f.code == "key_vault_underscore"));
+    command.aws_secrets_manager = None;
+    command.gcp_secret_manager = None;
+    command.azure_key_vault = None;
+    command.vault = None;
+    command.kubernetes = None;
+    command.helm = None;
+    command.findings.retain(|f| f.code != "key_vault_underscore");
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        serde_json::to_value(&command).unwrap()
+    );
 }

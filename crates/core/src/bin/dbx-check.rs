@@ -146,7 +146,7 @@ fn airflow() -> Result<Value, String> {
              sp_oauth, azure_sp, azure_mi, azure_default, basic, extra is an object, airflow is 2 or 3",
         )
     })?;
-    to_json(&dbx_check_core::airflow_values(&request))
+    to_json(&dbx_check_core::airflow_values_with_stores(&request))
 }
 
 fn diagnose() -> Result<Value, String> {
