@@ -704,14 +704,19 @@ fn the_page_values_are_the_command_values_without_the_stores() {
     let page = airflow_values(&request);
     let mut command = airflow_values_with_stores(&request);
     assert!(command.aws_secrets_manager.is_some() && command.helm.is_some());
-    assert!(command.findings.iter().any(|f| f.code == "key_vault_underscore"));
+    assert!(command
+        .findings
+        .iter()
+        .any(|f| f.code == "key_vault_underscore"));
     command.aws_secrets_manager = None;
     command.gcp_secret_manager = None;
     command.azure_key_vault = None;
     command.vault = None;
     command.kubernetes = None;
     command.helm = None;
-    command.findings.retain(|f| f.code != "key_vault_underscore");
+    command
+        .findings
+        .retain(|f| f.code != "key_vault_underscore");
     assert_eq!(
         serde_json::to_value(&page).unwrap(),
         serde_json::to_value(&command).unwrap()
