@@ -4,8 +4,8 @@
 #                 scripts/tools.sh test    (the above, plus Chromium and its driver, zsh, and the
 #                                           Airflow 2 and 3 venvs of scripts/airflow-venvs.sh)
 #                 scripts/tools.sh fuzz    (cargo-fuzz, for `make fuzz` on the nightly toolchain)
-# Pins come from shared/facts/toolchain.md: newer Trunk needs a newer rustc, and the
-# wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+# Pins and why (docs/toolchain.md): newer Trunk needs a newer rustc, and the wasm-bindgen
+# CLI must equal the wasm-bindgen crate in Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -82,6 +82,18 @@ ensure_cargo_fuzz() {
     fi
 }
 
+ensure_target_cache() {
+    # Compiled crates are kept outside the clone, as the venvs are: a fresh clone on this machine
+    # then compiles only the project's own crates (cargo reuses the dependencies by their hashes).
+    # An existing target/ or a CARGO_TARGET_DIR is left alone.
+    if [ ! -e target ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+        local cached=${DBX_CHECK_CACHE:-$HOME/.cache/dbx-check}/target
+        mkdir -p "$cached"
+        ln -s "$cached" target
+        say "target/ is $cached (shared by the clones on this machine)"
+    fi
+}
+
 ensure_airflow_venvs() {
     # Real Airflow 2.10 and 3.x for the connection-values round trip, cached outside the clone.
     # A failed install must not stop the other tests: the airflow stages then fail on their own.
@@ -89,8 +101,8 @@ ensure_airflow_venvs() {
 }
 
 case "${1:-build}" in
-    build) ensure_wasm_target; ensure_node_packages; ensure_trunk; ensure_wasm_bindgen ;;
-    test) ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_zsh; ensure_trunk; ensure_wasm_bindgen; ensure_airflow_venvs ;;
+    build) ensure_target_cache; ensure_wasm_target; ensure_node_packages; ensure_trunk; ensure_wasm_bindgen ;;
+    test) ensure_target_cache; ensure_wasm_target; ensure_node_packages; ensure_chromium; ensure_zsh; ensure_trunk; ensure_wasm_bindgen; ensure_airflow_venvs ;;
     fuzz) ensure_cargo_fuzz ;;
     *) echo "usage: $0 build|test|fuzz" >&2; exit 2 ;;
 esac
