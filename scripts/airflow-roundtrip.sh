@@ -2,6 +2,7 @@
 # Runs the real-Airflow round trip (tests/airflow/) on each Airflow venv and prints pytest's
 # summary line for each. Usage: scripts/airflow-roundtrip.sh [3|2 ...]   (default: 3 then 2)
 # The venvs come from scripts/airflow-venvs.sh (installed on first use, then reused).
+# Each version has its own pytest temporary folder, so the two can run side by side.
 # With both versions, ends by listing what the suite saw differ between Airflow 2 and 3.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,8 @@ for major in "${majors[@]}"; do
     printf '==> Airflow %s round trip (%s)\n' "$major" "$venv"
     start=$SECONDS
     DBX_AIRFLOW_OBSERVATIONS="$out/observations-$major.json" \
-        "$venv/bin/python" -m pytest -c tests/airflow/pytest.ini tests/airflow -q 2>&1 | tee "$out/pytest-$major.log" | tail -n 25
+        "$venv/bin/python" -m pytest -c tests/airflow/pytest.ini tests/airflow -q \
+        --basetemp="$out/tmp-$major" 2>&1 | tee "$out/pytest-$major.log" | tail -n 25
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
     printf '<== Airflow %s round trip: %ds\n' "$major" $((SECONDS - start))
 done

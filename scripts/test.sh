@@ -31,6 +31,33 @@ run() {
     printf '<== %s: %d passed, %d failed, exit %d, %ds\n' "$name" "$p" "$f" "$status" $((SECONDS - start))
 }
 
+# run_together "NAME PARSER COMMAND..." ...: runs each like `run`, all at once; each one's
+# output is shown whole when it ends, in the order given.
+run_together() {
+    local specs=("$@") pids=() start=$SECONDS spec
+    for spec in "${specs[@]}"; do
+        read -r -a words <<<"$spec"
+        printf '\n==> %s (side by side): %s\n' "${words[0]}" "${words[*]:2}"
+        "${words[@]:2}" >"$LOGS/${words[0]}.log" 2>&1 &
+        pids+=($!)
+    done
+    local i
+    for i in "${!specs[@]}"; do
+        read -r -a words <<<"${specs[$i]}"
+        wait "${pids[$i]}"
+        local status=$? name=${words[0]} parser=${words[1]} p=0 f=0
+        cat "$LOGS/$name.log"
+        read -r p f < <("$parser" "$LOGS/$name.log")
+        passed=$((passed + p))
+        failed=$((failed + f))
+        if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+            failed=$((failed + 1))
+        fi
+        if [ "$status" -ne 0 ]; then broken+=("$name"); fi
+        printf '<== %s: %d passed, %d failed, exit %d, %ds since the group started\n' "$name" "$p" "$f" "$status" $((SECONDS - start))
+    done
+}
+
 # Parsers print "PASSED FAILED" for one log.
 no_counts() { echo "0 0"; }
 cargo_counts() {
@@ -72,10 +99,13 @@ run release-build no_counts trunk build --release
 # The end-to-end tests start the fake Databricks server from target/debug.
 run fake-databricks-build no_counts cargo build -p fake-databricks --locked
 run e2e-tests tap_counts node --test --test-reporter=tap --test-concurrency=1 tests/e2e/
-run airflow-3 pytest_counts scripts/airflow-roundtrip.sh 3
-run airflow-2 pytest_counts scripts/airflow-roundtrip.sh 2
-# Airflow's provider and the core against the same fake, every scenario and sign-in (make parity).
-run parity cargo_counts scripts/parity.sh
+# The Airflow stages share nothing but the venvs (installed by tools.sh before), and spend
+# much of their time starting Python or waiting out the provider's retries: side by side.
+# parity: Airflow's provider and the core against the same fake, every scenario and sign-in.
+run_together \
+    "airflow-3 pytest_counts scripts/airflow-roundtrip.sh 3" \
+    "airflow-2 pytest_counts scripts/airflow-roundtrip.sh 2" \
+    "parity cargo_counts scripts/parity.sh"
 
 printf '\n'
 if [ ${#broken[@]} -gt 0 ]; then
