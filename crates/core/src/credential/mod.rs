@@ -159,16 +159,16 @@ pub fn credential_problems(input: &CredentialInput) -> Vec<CredentialProblem> {
 
 /// A problem when the workspace URL field holds a secret, or a URL with a token in it.
 /// The page runs this on the URL field as the user types.
-pub fn secret_in_host_field(text: &str) -> Option<CredentialProblem> {
+pub fn secret_in_url_field(text: &str) -> Option<CredentialProblem> {
     let core = shape::compact(shape::peel(text).core);
     let found = shape::classify_core(&core);
     if found.is_credential() {
-        return Some(CredentialProblem::SecretInHostField {
+        return Some(CredentialProblem::SecretInUrlField {
             found,
             embedded: false,
         });
     }
-    shape::embedded_databricks_token(text).map(|found| CredentialProblem::SecretInHostField {
+    shape::embedded_databricks_token(text).map(|found| CredentialProblem::SecretInUrlField {
         found,
         embedded: true,
     })
@@ -644,24 +644,24 @@ mod tests {
     fn a_token_in_the_url_field_is_caught_bare_or_inside_a_url() {
         let pat = "dapi0123456789abcdef0123456789abcdef";
         assert_eq!(
-            secret_in_host_field(&format!(" {pat}\n")),
-            Some(CredentialProblem::SecretInHostField {
+            secret_in_url_field(&format!(" {pat}\n")),
+            Some(CredentialProblem::SecretInUrlField {
                 found: SecretShape::Pat,
                 embedded: false
             })
         );
         assert_eq!(
-            secret_in_host_field(&format!("https://adb-1.2.azuredatabricks.net/?token={pat}")),
-            Some(CredentialProblem::SecretInHostField {
+            secret_in_url_field(&format!("https://adb-1.2.azuredatabricks.net/?token={pat}")),
+            Some(CredentialProblem::SecretInUrlField {
                 found: SecretShape::Pat,
                 embedded: true
             })
         );
         assert_eq!(
-            secret_in_host_field("https://adb-1.2.azuredatabricks.net/?o=1"),
+            secret_in_url_field("https://adb-1.2.azuredatabricks.net/?o=1"),
             None
         );
-        assert_eq!(secret_in_host_field(""), None);
+        assert_eq!(secret_in_url_field(""), None);
     }
 
     #[test]

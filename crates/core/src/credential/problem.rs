@@ -218,7 +218,7 @@ pub enum CredentialProblem {
     },
 
     // The workspace URL field.
-    SecretInHostField {
+    SecretInUrlField {
         found: SecretShape,
         embedded: bool,
     },
@@ -327,7 +327,7 @@ impl Diagnostic for CredentialProblem {
             P::ResourceIdNeedsAzureLogin { .. } => "resource_id_needs_azure_login",
             P::ExtraValueBlank { .. } => "extra_value_whitespace",
             P::ExtraNotUsed { .. } => "extra_not_used",
-            P::SecretInHostField { .. } => "secret_in_host_field",
+            P::SecretInUrlField { .. } => "secret_in_url_field",
         }
     }
 
@@ -595,7 +595,7 @@ impl Diagnostic for CredentialProblem {
                 "The {method} method does not use {}; Airflow ignores it.",
                 setting.key()
             ),
-            P::SecretInHostField { found, embedded } => {
+            P::SecretInUrlField { found, embedded } => {
                 if *embedded {
                     format!(
                         "The workspace URL contains {}; the URL field is for the address only, and a secret in a URL ends up in logs and browser history.",
@@ -692,7 +692,7 @@ impl Diagnostic for CredentialProblem {
             P::ExtraValueBlank { setting } => format!("Copy {} again, without anything around it.", setting.key()),
             P::ExtraNotUsed { setting: ExtraSetting::AzureManagedIdentityClientId, method: AuthMethod::AzureDefault } => "Remove it; DefaultAzureCredential takes a user-assigned identity from the AZURE_CLIENT_ID environment variable on the machines where Airflow runs.".to_owned(),
             P::ExtraNotUsed { setting, .. } => format!("Remove {} from Extra.", setting.key()),
-            P::SecretInHostField { .. } => "Put only the workspace URL in the URL field and the secret in Password. If the URL was shared or saved, treat the secret as exposed and replace it.".to_owned(),
+            P::SecretInUrlField { .. } => "Put only the workspace URL in the URL field and the secret in Password. If the URL was shared or saved, treat the secret as exposed and replace it.".to_owned(),
         }
     }
 }

@@ -19,7 +19,8 @@
 //! ```
 
 use crate::finding::{Diagnostic, Finding, Severity};
-use crate::secret::Secret;
+use crate::secret::detect::{is_token_id, issued_secrets_in, looks_like_jwt};
+use crate::secret::{Secret, SecretShape};
 use crate::vocabulary::Cloud;
 use serde::Serialize;
 use url::Url;
@@ -38,8 +39,8 @@ use paste::{
     fold_full_width, looks_like_placeholder, non_ascii_chars, normalise_http_path, oversized_host,
     read_paste, remove_escaped_scheme, split_scheme, Paste,
 };
-pub use problem::{CredentialShape, HostProblem, PasteForm};
-pub use zones::{databricks_zone, Environment, Zone, ZONES};
+pub use problem::{HostProblem, PasteForm};
+pub use zones::{databricks_zone, zone_list_words, Environment, Zone, ZONES};
 
 // ---------------------------------------------------------------------------------------
 // The analysis
@@ -389,7 +390,7 @@ impl Analysis {
     fn read_user_info(&mut self, url: &Url) {
         match url.password() {
             Some(password) if !password.is_empty() => {
-                let shape = CredentialShape::UrlPassword;
+                let shape = SecretShape::UrlPassword;
                 let already = self
                     .problems
                     .iter()
@@ -565,31 +566,13 @@ fn check_ldh(hostname: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Credentials pasted where the URL belongs, with their values held as [`Secret`].
-/// Shapes only (see shared/facts/databricks.md §2); a shared classifier will replace this
-/// once credential analysis lands.
-fn credentials_in(text: &str) -> Vec<(CredentialShape, Secret)> {
-    let mut found = Vec::new();
-    // `dapi[a-f0-9]{32}(-\d)?` anywhere, as gitleaks matches it: a token glued to other
-    // text is still a token.
-    for (at, _) in text.match_indices("dapi") {
-        let Some(rest) = text.get(at + 4..) else {
-            continue;
-        };
-        let hex = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
-        if hex < 32 {
-            continue;
-        }
-        let mut end = at + 4 + 32;
-        if let [b'-', d, ..] = rest.as_bytes().get(32..).unwrap_or(&[]) {
-            if d.is_ascii_digit() {
-                end += 2;
-            }
-        }
-        if let Some(value) = text.get(at..end) {
-            found.push((CredentialShape::PersonalAccessToken, Secret::new(value)));
-        }
-    }
+/// Credentials pasted where the URL belongs, with their values held as [`Secret`]: issued
+/// secrets anywhere, and JWTs and token IDs as whole words.
+fn credentials_in(text: &str) -> Vec<(SecretShape, Secret)> {
+    let mut found: Vec<(SecretShape, Secret)> = issued_secrets_in(text)
+        .into_iter()
+        .map(|(shape, value)| (shape, Secret::new(value)))
+        .collect();
     // Split on bytes, not chars: every credential is ASCII, and a slice of ASCII bytes is
     // always valid UTF-8. (Decoding chars made this the slowest step on long pastes.)
     let is_word_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
@@ -600,56 +583,16 @@ fn credentials_in(text: &str) -> Vec<(CredentialShape, Secret)> {
         .filter_map(|w| std::str::from_utf8(w).ok());
     for word in words {
         if let Some(jwt) = word.find("eyJ").and_then(|at| word.get(at..)) {
-            if is_jwt(jwt) {
-                found.push((CredentialShape::Jwt, Secret::new(jwt)));
+            if looks_like_jwt(jwt) {
+                found.push((SecretShape::Jwt, Secret::new(jwt)));
                 continue;
             }
         }
-        for piece in word.split(['.', '-', '_']) {
-            if let Some(shape) = credential_shape(piece) {
-                found.push((shape, Secret::new(piece)));
-            }
+        for piece in word.split(['.', '-', '_']).filter(|p| is_token_id(p)) {
+            found.push((SecretShape::TokenId64Hex, Secret::new(piece)));
         }
     }
     found
-}
-
-fn credential_shape(piece: &str) -> Option<CredentialShape> {
-    for (prefix, shape) in [
-        ("dsapi", CredentialShape::ScopedToken),
-        ("dose", CredentialShape::OAuthSecret),
-        ("doau", CredentialShape::RefreshToken),
-        ("dkea", CredentialShape::OtherDatabricksSecret),
-    ] {
-        if let Some(rest) = piece.strip_prefix(prefix) {
-            if rest.len() == 32 && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Some(shape);
-            }
-        }
-    }
-    (piece.len() == 64 && piece.chars().all(|c| c.is_ascii_hexdigit()))
-        .then_some(CredentialShape::TokenId)
-}
-
-/// `header.payload.signature` where header and payload are base64url JSON objects, which
-/// always start `eyJ` (`{"`).
-fn is_jwt(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    let b64 = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    match parts.as_slice() {
-        [header, payload, signature] => {
-            header.starts_with("eyJ")
-                && payload.starts_with("eyJ")
-                && b64(header)
-                && b64(payload)
-                && b64(signature)
-        }
-        _ => false,
-    }
 }
 
 /// Credentials shorter than this (a short URL password) are too likely to occur in the

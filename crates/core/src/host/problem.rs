@@ -3,42 +3,24 @@
 
 use super::{join_words, shorten};
 use crate::finding::{Diagnostic, Severity};
+use crate::secret::SecretShape;
 use crate::vocabulary::Cloud;
 use std::fmt;
 
-/// The kind of credential found where a URL should be. Never holds the value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialShape {
-    /// `dapi` + 32 hex (gitleaks and TruffleHog rules).
-    PersonalAccessToken,
-    /// `dose` + 32 characters.
-    OAuthSecret,
-    /// `dsapi` + 32 characters.
-    ScopedToken,
-    /// `doau` + 32 characters.
-    RefreshToken,
-    /// `dkea` + 32 characters.
-    OtherDatabricksSecret,
-    /// `header.payload.signature`, base64url JSON.
-    Jwt,
-    /// 64 hex characters: the token's ID from the token list, not the token.
-    TokenId,
-    /// A password in the user-info part of a URL (`user:password@host`).
-    UrlPassword,
-}
-
-impl CredentialShape {
-    fn describe(self) -> &'static str {
-        match self {
-            CredentialShape::PersonalAccessToken => "a Databricks personal access token (dapi…)",
-            CredentialShape::OAuthSecret => "a Databricks OAuth client secret (dose…)",
-            CredentialShape::ScopedToken => "a Databricks scoped API token (dsapi…)",
-            CredentialShape::RefreshToken => "a Databricks OAuth refresh token (doau…)",
-            CredentialShape::OtherDatabricksSecret => "a Databricks secret (dkea…)",
-            CredentialShape::Jwt => "an access token (a JWT, e.g. from Microsoft Entra ID)",
-            CredentialShape::TokenId => "a 64-character token ID",
-            CredentialShape::UrlPassword => "a password (the part between ':' and '@')",
+/// A credential's kind in the words of the URL field's message.
+fn describe(shape: SecretShape) -> &'static str {
+    match shape {
+        SecretShape::Pat | SecretShape::MalformedPat => {
+            "a Databricks personal access token (dapi…)"
         }
+        SecretShape::OauthSecret => "a Databricks OAuth client secret (dose…)",
+        SecretShape::ScopedToken => "a Databricks scoped API token (dsapi…)",
+        SecretShape::OauthRefreshToken => "a Databricks OAuth refresh token (doau…)",
+        SecretShape::OtherDatabricksSecret => "a Databricks secret (dkea…)",
+        SecretShape::Jwt => "an access token (a JWT, e.g. from Microsoft Entra ID)",
+        SecretShape::TokenId64Hex => "a 64-character token ID",
+        SecretShape::UrlPassword => "a password (the part between ':' and '@')",
+        other => other.describe(),
     }
 }
 
@@ -63,7 +45,7 @@ pub enum HostProblem {
         bytes: usize,
     },
     SecretInUrlField {
-        shape: CredentialShape,
+        shape: SecretShape,
     },
     Placeholder,
     NoHostInJson,
@@ -270,14 +252,14 @@ impl Diagnostic for HostProblem {
                 "This is {bytes} bytes long, far longer than any workspace URL, so it was not read."
             ),
             HostProblem::SecretInUrlField {
-                shape: CredentialShape::TokenId,
+                shape: SecretShape::TokenId64Hex,
             } => "The URL field holds a 64-character hexadecimal value: this looks like a \
                   token's ID from the token list, which is neither a URL nor a token."
                 .into(),
             HostProblem::SecretInUrlField { shape } => format!(
                 "The URL field holds what looks like {}. A credential does not belong here: \
                  it would end up in places that are not secret.",
-                shape.describe()
+                describe(*shape)
             ),
             HostProblem::Placeholder => {
                 "The URL still holds a placeholder such as <workspace-url> or {{ var }} \
@@ -498,7 +480,7 @@ impl Diagnostic for HostProblem {
             | HostProblem::InvalidDomainName
             | HostProblem::Placeholder => COPY_FROM_BROWSER.into(),
             HostProblem::SecretInUrlField { shape } => match shape {
-                CredentialShape::TokenId => "Paste the workspace URL here. A token ID is not the \
+                SecretShape::TokenId64Hex => "Paste the workspace URL here. A token ID is not the \
                      token: the token itself starts with dapi and is shown once, when it is \
                      created; make a new one if you no longer have it."
                     .into(),

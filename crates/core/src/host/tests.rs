@@ -1,4 +1,3 @@
-use super::problem::*;
 use super::zones::*;
 use super::*;
 use proptest::prelude::*;
@@ -233,19 +232,19 @@ fn credential_shapes_are_told_apart_and_near_shapes_are_not_credentials() {
     let shape = |s: &str| credentials_in(s).first().map(|(shape, _)| *shape);
     assert_eq!(
         shape("dapi0123456789abcdef0123456789abcdef"),
-        Some(CredentialShape::PersonalAccessToken)
+        Some(SecretShape::Pat)
     );
     assert_eq!(
         shape("x dapi0123456789abcdef0123456789abcdef-3 y"),
-        Some(CredentialShape::PersonalAccessToken)
+        Some(SecretShape::Pat)
     );
     assert_eq!(
         shape("doau0123456789abcdef0123456789abcdef"),
-        Some(CredentialShape::RefreshToken)
+        Some(SecretShape::OauthRefreshToken)
     );
     assert_eq!(
         shape("dkea0123456789abcdef0123456789abcdef"),
-        Some(CredentialShape::OtherDatabricksSecret)
+        Some(SecretShape::OtherDatabricksSecret)
     );
     // Too short, not hex, or a dot-separated triple that is not base64url JSON.
     assert_eq!(shape("dapi0123456789abcdef0123456789abcde"), None);
@@ -573,4 +572,22 @@ proptest! {
         prop_assert!(!a.is_usable());
         prop_assert!(!everything.contains(&token), "{}", everything);
     }
+}
+
+#[test]
+fn the_zone_list_in_words_comes_from_the_one_list() {
+    assert_eq!(
+        zone_list_words(),
+        ".cloud.databricks.com, .azuredatabricks.net, .gcp.databricks.com and the government, \
+         China, dev and staging zones"
+    );
+}
+
+#[test]
+fn a_secret_gets_one_code_in_the_url_field_whichever_analysis_reads_it() {
+    let pat = "dapi0123456789abcdef0123456789abcdef";
+    let from_host = analyse_host(pat);
+    let from_credential = crate::credential::secret_in_url_field(pat).map(|p| p.code());
+    assert_eq!(from_host.findings.first().map(|f| f.code), from_credential);
+    assert_eq!(from_credential, Some("secret_in_url_field"));
 }

@@ -104,6 +104,46 @@ pub const ZONES: [Zone; 12] = [
     zone(".gcp.databricks.com", Cloud::Gcp, Environment::Public),
 ];
 
+impl Environment {
+    /// The environment's word in [`zone_list_words`].
+    fn zone_word(self) -> &'static str {
+        match self {
+            Environment::Public => "public",
+            Environment::UsGovernment => "government",
+            Environment::China => "China",
+            Environment::Dev => "dev",
+            Environment::Staging => "staging",
+        }
+    }
+}
+
+/// The zones in words, for messages: the public ones by name, the others by environment
+/// (".cloud.databricks.com, .azuredatabricks.net, .gcp.databricks.com and the government,
+/// China, dev and staging zones").
+pub fn zone_list_words() -> String {
+    let public: Vec<&str> = ZONES
+        .iter()
+        .filter(|z| z.environment == Environment::Public)
+        .map(|z| z.suffix)
+        .collect();
+    let others: Vec<&str> = [
+        Environment::UsGovernment,
+        Environment::China,
+        Environment::Dev,
+        Environment::Staging,
+    ]
+    .into_iter()
+    .filter(|e| ZONES.iter().any(|z| z.environment == *e))
+    .map(Environment::zone_word)
+    .collect();
+    let others = match others.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, init)) => format!("{} and {last}", init.join(", ")),
+        None => return public.join(", "),
+    };
+    format!("{} and the {others} zones", public.join(", "))
+}
+
 /// The zone a host name is in, or `None`. This is the one allow-list of Databricks hosts:
 /// the relay and the page use it before a secret leaves the browser.
 ///
