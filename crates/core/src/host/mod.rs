@@ -220,7 +220,7 @@ impl Analysis {
         let url_text = self.as_https_url(&paste.text, paste.form.as_ref());
         if let Some(host_text) = oversized_host(&url_text) {
             self.problems.push(HostProblem::InvalidHostname {
-                hostname: host_text,
+                hostname: Some(host_text),
                 reason: "it is longer than the 253 characters DNS allows".into(),
             });
             return;
@@ -293,7 +293,7 @@ impl Analysis {
                 }
                 _ => {
                     if !matches!(form, Some(PasteForm::Jdbc)) {
-                        self.problems.push(HostProblem::OtherScheme { scheme });
+                        self.problems.push(HostProblem::UnexpectedScheme { scheme });
                     }
                 }
             }
@@ -361,7 +361,7 @@ impl Analysis {
         }
         if let Err(reason) = check_ldh(&hostname) {
             self.problems.push(HostProblem::InvalidHostname {
-                hostname: hostname.clone(),
+                hostname: Some(hostname.clone()),
                 reason,
             });
             return;
@@ -454,7 +454,7 @@ impl Analysis {
         }
         let api_path = path.starts_with("/api/");
         self.problems
-            .push(HostProblem::PartsDropped { parts, api_path });
+            .push(HostProblem::PathDropped { parts, api_path });
     }
 
     fn finish(self) -> HostAnalysis {
@@ -527,7 +527,12 @@ fn problem_for_parse_error(e: url::ParseError) -> HostProblem {
     match e {
         url::ParseError::EmptyHost => HostProblem::NoHost,
         url::ParseError::InvalidPort => HostProblem::BadPort,
-        url::ParseError::IdnaError => HostProblem::InvalidDomainName,
+        url::ParseError::IdnaError => HostProblem::InvalidHostname {
+            hostname: None,
+            reason: "it holds a character or a spelling (such as a broken xn-- part) that DNS \
+                     does not allow"
+                .into(),
+        },
         url::ParseError::InvalidDomainCharacter => HostProblem::Unparseable {
             reason: "the host name holds a space or a character such as | ^ < > that no \
                      host name may contain"

@@ -591,3 +591,33 @@ fn a_secret_gets_one_code_in_the_url_field_whichever_analysis_reads_it() {
     assert_eq!(from_host.findings.first().map(|f| f.code), from_credential);
     assert_eq!(from_credential, Some("secret_in_url_field"));
 }
+
+#[test]
+fn names_and_codes_are_the_serde_names() {
+    let names: Vec<&str> = [
+        Environment::Public,
+        Environment::UsGovernment,
+        Environment::China,
+        Environment::Dev,
+        Environment::Staging,
+    ]
+    .iter()
+    .map(|e| e.as_str())
+    .collect();
+    assert_eq!(
+        names,
+        ["public", "us_government", "china", "dev", "staging"]
+    );
+    assert_eq!(crate::address::Theme::Dark.as_str(), "dark");
+    assert_eq!(crate::address::Theme::Light.as_str(), "light");
+    let apex = analyse_host("azuredatabricks.net");
+    assert!(apex
+        .findings
+        .iter()
+        .any(|f| f.code == "workspace_name_missing"));
+    let idna = HostProblem::InvalidHostname {
+        hostname: None,
+        reason: "r".into(),
+    };
+    assert_eq!(idna.code(), "invalid_hostname");
+}

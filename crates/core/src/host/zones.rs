@@ -23,13 +23,7 @@ pub enum Environment {
 
 impl Environment {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Public => "public",
-            Environment::UsGovernment => "us_government",
-            Environment::China => "china",
-            Environment::Dev => "dev",
-            Environment::Staging => "staging",
-        }
+        crate::finding::variant_name(&self)
     }
 }
 
@@ -142,6 +136,17 @@ pub fn zone_list_words() -> String {
         None => return public.join(", "),
     };
     format!("{} and the {others} zones", public.join(", "))
+}
+
+/// The public zones' own names, for messages: "cloud.databricks.com, azuredatabricks.net,
+/// gcp.databricks.com".
+pub(super) fn public_apexes() -> String {
+    let apexes: Vec<&str> = ZONES
+        .iter()
+        .filter(|z| z.environment == Environment::Public)
+        .map(Zone::apex)
+        .collect();
+    apexes.join(", ")
 }
 
 /// The zone a host name is in, or `None`. This is the one allow-list of Databricks hosts:
@@ -312,7 +317,7 @@ impl Analysis {
             self.kind = Some(HostKind::Invalid);
             self.cloud = Some(zone.cloud);
             self.environment = Some(zone.environment);
-            self.problems.push(HostProblem::ZoneApex {
+            self.problems.push(HostProblem::WorkspaceNameMissing {
                 hostname: hostname.to_owned(),
                 example: zone.example_workspace(),
             });
