@@ -7,6 +7,7 @@
 pub use crate::secret::detect::SecretShape;
 pub(crate) use crate::secret::detect::{is_pat, is_uuid};
 use crate::secret::detect::{is_token_id, issued_secret, issued_secrets_in, looks_like_jwt};
+use serde::Serialize;
 
 impl SecretShape {
     /// True for the shapes that are (or contain) a credential: what must never sit in a
@@ -246,7 +247,7 @@ pub(crate) fn classify_core(text: &str) -> SecretShape {
 }
 
 /// What is wrong with a value that starts with `dapi` but is not a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PatDefect {
     /// `DAPI` or `Dapi`: the prefix is always lower case.
     PrefixCase,
