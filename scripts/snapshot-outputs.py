@@ -89,7 +89,9 @@ def main():
                 args += ["--" + key.replace("_", "-"), fill(value, ph)]
         lines.append(run(binary, args, fill(case.get("secret", ""), ph)))
     for case in creds["host_field_cases"]:
-        lines.append(run(binary, ["credential", "--method", "pat", "--host", case["text"]], ph["{pat}"]))
+        lines.append(
+            run(binary, ["credential", "--method", "pat", "--host", fill(case["text"], ph)], ph["{pat}"])
+        )
 
     for case in json.loads((DATA / "airflow_cases.json").read_text())["cases"]:
         lines.append(run(binary, ["airflow"], json.dumps(case["request"])))

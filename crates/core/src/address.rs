@@ -3,9 +3,11 @@
 //! up in history, logs and Referer headers), even when one is put there.
 
 use crate::vocabulary::AuthMethod;
+use serde::Serialize;
 
 /// `?theme=` on the address; absent means the system's choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Theme {
     Light,
     Dark,
@@ -13,10 +15,7 @@ pub enum Theme {
 
 impl Theme {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
+        crate::finding::variant_name(&self)
     }
 
     /// Reads the theme names the page and common documentation themes use: Docusaurus

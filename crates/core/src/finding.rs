@@ -2,7 +2,9 @@
 //! message and fix for people. Each module keeps its own typed problem enum and
 //! renders it into a `Finding` through [`Diagnostic`], so wording lives in one place.
 
-use serde::Serialize;
+use serde::{ser, Serialize};
+use std::borrow::Cow;
+use std::fmt;
 
 /// How much a finding matters. A value is usable when no finding is an `Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -15,11 +17,7 @@ pub enum Severity {
 
 impl Severity {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+        variant_name(&self)
     }
 }
 
@@ -49,6 +47,206 @@ pub trait Diagnostic {
             message: self.message(),
             fix: self.fix(),
         }
+    }
+}
+
+/// A problem as data: its severity and its message and fix as templates whose `{name}`
+/// slots are filled from `slots` by [`render`]. Each problem enum writes one of these per
+/// variant, so a problem's code (its variant's serde name), severity and wording sit together.
+pub(crate) struct Wording<'a> {
+    pub severity: Severity,
+    pub message: &'static str,
+    pub fix: &'static str,
+    pub slots: Vec<(&'static str, Cow<'a, str>)>,
+}
+
+impl<'a> Wording<'a> {
+    pub(crate) fn new(severity: Severity, message: &'static str, fix: &'static str) -> Self {
+        Wording {
+            severity,
+            message,
+            fix,
+            slots: Vec::new(),
+        }
+    }
+
+    /// The value of the slot `{name}`.
+    pub(crate) fn with(mut self, name: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
+        self.slots.push((name, value.into()));
+        self
+    }
+
+    pub(crate) fn finding(&self, code: &'static str) -> Finding {
+        Finding {
+            code,
+            severity: self.severity,
+            message: render(self.message, &self.slots),
+            fix: render(self.fix, &self.slots),
+        }
+    }
+}
+
+/// The template with each `{name}` replaced by its slot's value. A brace that does not
+/// open a known slot (`{{ var }}` in a message about placeholders) is text, and values are
+/// not read again, so user text in a slot never fills another slot. Hand-written: the
+/// templates are the crate's own, and a template engine would add size to the page.
+pub(crate) fn render(template: &str, slots: &[(&'static str, Cow<'_, str>)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some((before, from_brace)) =
+        rest.find('{').and_then(|open| rest.split_at_checked(open))
+    {
+        out.push_str(before);
+        let filled = from_brace.get(1..).and_then(|after| {
+            let close = after.find('}')?;
+            let name = after.get(..close)?;
+            let value = slots.iter().find(|(n, _)| *n == name)?;
+            Some((value.1.as_ref(), after.get(close + 1..)?))
+        });
+        match filled {
+            Some((value, after)) => {
+                out.push_str(value);
+                rest = after;
+            }
+            None => {
+                out.push('{');
+                rest = from_brace.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The serde name of an enum value's variant (`rename_all` applied), so that a code or a
+/// name is written once, in the derive, instead of in a hand-made `as_str` match. Reads
+/// only the variant's name: fields are never serialised.
+pub fn variant_name<T: Serialize + ?Sized>(value: &T) -> &'static str {
+    match value.serialize(VariantName) {
+        Ok(name) | Err(NotAVariant(Some(name))) => name,
+        Err(NotAVariant(None)) => "",
+    }
+}
+
+/// A serializer that stops at the variant's name: a unit or newtype variant gives it as
+/// its result, a tuple or struct variant in the error, before any field is read.
+struct VariantName;
+
+#[derive(Debug)]
+struct NotAVariant(Option<&'static str>);
+
+impl fmt::Display for NotAVariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not an enum variant")
+    }
+}
+
+impl std::error::Error for NotAVariant {}
+
+impl ser::Error for NotAVariant {
+    fn custom<M: fmt::Display>(_: M) -> Self {
+        NotAVariant(None)
+    }
+}
+
+macro_rules! not_a_variant {
+    ($($method:ident($($arg:ty),*);)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<&'static str, NotAVariant> {
+            Err(NotAVariant(None))
+        })*
+    };
+}
+
+type Never = ser::Impossible<&'static str, NotAVariant>;
+
+impl ser::Serializer for VariantName {
+    type Ok = &'static str;
+    type Error = NotAVariant;
+    type SerializeSeq = Never;
+    type SerializeTuple = Never;
+    type SerializeTupleStruct = Never;
+    type SerializeTupleVariant = Never;
+    type SerializeMap = Never;
+    type SerializeStruct = Never;
+    type SerializeStructVariant = Never;
+
+    not_a_variant! {
+        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+        serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
+        serialize_u64(u64); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
+        serialize_str(&str); serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+        serialize_unit_struct(&'static str);
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<&'static str, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<&'static str, NotAVariant> {
+        Ok(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: &T,
+    ) -> Result<&'static str, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: &T,
+    ) -> Result<&'static str, NotAVariant> {
+        Ok(variant)
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(Some(variant)))
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(None))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Never, NotAVariant> {
+        Err(NotAVariant(Some(variant)))
     }
 }
 
@@ -100,6 +298,35 @@ mod tests {
         assert_eq!(json["severity"], "warning");
         assert_eq!(json["code"], "sample");
         assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
+    }
+
+    #[test]
+    fn templates_fill_their_slots_once_and_leave_other_braces() {
+        let slots = [("host", Cow::from("{fix}")), ("fix", Cow::from("x"))];
+        assert_eq!(
+            render("{host} and {{ var }} {fix}", &slots),
+            "{fix} and {{ var }} x"
+        );
+        assert_eq!(render("{unknown} {", &slots), "{unknown} {");
+        assert_eq!(render("é{host}ü", &slots), "é{fix}ü");
+    }
+
+    #[test]
+    fn names_come_from_serde() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum E {
+            UnitOne,
+            Tuple(u8, u8),
+            Newtype(String),
+            WithFields { a: u8 },
+        }
+        assert_eq!(variant_name(&E::UnitOne), "unit_one");
+        assert_eq!(variant_name(&E::Tuple(1, 2)), "tuple");
+        assert_eq!(variant_name(&E::Newtype("x".into())), "newtype");
+        assert_eq!(variant_name(&E::WithFields { a: 1 }), "with_fields");
+        assert_eq!(variant_name(&5u8), "");
+        assert_eq!(Severity::Warning.as_str(), "warning");
     }
 
     #[test]

@@ -220,9 +220,6 @@ fn in_seconds(n: u64) -> String {
     format!("{n} second{}", if n == 1 { "" } else { "s" })
 }
 
-const ZONE_LIST: &str = ".cloud.databricks.com, .azuredatabricks.net, .gcp.databricks.com \
-     and the government, China, dev and staging zones";
-
 impl Diagnostic for RelayRefusal {
     fn code(&self) -> &'static str {
         match self {
@@ -300,7 +297,8 @@ impl Diagnostic for RelayRefusal {
             ),
             RelayRefusal::NotDatabricks { hostname } => format!(
                 "{prefix}: {hostname} is not in the Databricks DNS zones ({ZONE_LIST}), and the \
-                 relay forwards only to Databricks workspaces."
+                 relay forwards only to Databricks workspaces.",
+                ZONE_LIST = crate::host::zone_list_words()
             ),
             // The host is not repeated: the analysis may have found a secret in it.
             RelayRefusal::HostRefused { reason, .. } => format!("{prefix}: {reason}"),

@@ -16,11 +16,7 @@ pub enum Cloud {
 
 impl Cloud {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Cloud::Aws => "aws",
-            Cloud::Azure => "azure",
-            Cloud::Gcp => "gcp",
-        }
+        crate::finding::variant_name(&self)
     }
 
     /// The name people know the cloud by, for messages.
@@ -68,15 +64,7 @@ impl AuthMethod {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            AuthMethod::Pat => "pat",
-            AuthMethod::PatBasic => "pat_basic",
-            AuthMethod::SpOauth => "sp_oauth",
-            AuthMethod::AzureSp => "azure_sp",
-            AuthMethod::AzureMi => "azure_mi",
-            AuthMethod::AzureDefault => "azure_default",
-            AuthMethod::Basic => "basic",
-        }
+        crate::finding::variant_name(&self)
     }
 
     /// The method's name in the page's picker.

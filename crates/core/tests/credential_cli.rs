@@ -84,7 +84,7 @@ fn login_host_and_extras_come_from_arguments() {
 fn a_token_in_the_host_argument_is_reported_without_echoing_it() {
     let output = run(&["credential", "--method", "pat", "--host", PAT], PAT);
     let out = json(&output);
-    assert_eq!(codes(&out), ["secret_in_host_field:error"]);
+    assert_eq!(codes(&out), ["secret_in_url_field:error"]);
     assert!(!String::from_utf8_lossy(&output.stdout).contains("0123456789abcdef"));
 }
 

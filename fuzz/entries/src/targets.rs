@@ -9,7 +9,7 @@ use dbx_check_core::check::{
     RawOutcome, Route, Transport,
 };
 use dbx_check_core::credential::{
-    browser_check, cloud_of_host, fields_needed, secret_in_host_field, CredentialExtra,
+    browser_check, cloud_of_host, fields_needed, secret_in_url_field, CredentialExtra,
 };
 use dbx_check_core::relay::{
     check_same_origin, is_redirect, is_relay_health, method_after_redirect, read_relay_request,
@@ -48,7 +48,7 @@ pub fn host(data: &[u8]) {
         black_box(databricks_zone(hostname));
     }
     black_box(serde_json::to_string(&analysis).ok());
-    black_box(secret_in_host_field(&text).map(|p| p.to_finding()));
+    black_box(secret_in_url_field(&text).map(|p| p.to_finding()));
     black_box(cloud_of_host(&text));
 }
 
@@ -82,7 +82,7 @@ pub fn credential(data: &[u8]) {
     black_box(format!("{input:?}"));
     black_box(classify_secret(input.secret.expose()).describe());
     if let Some(host) = &host {
-        black_box(secret_in_host_field(host).map(|p| p.to_finding()));
+        black_box(secret_in_url_field(host).map(|p| p.to_finding()));
     }
     black_box(fields_needed(method));
     black_box(browser_check(method));

@@ -126,7 +126,7 @@ fn credential(mut input: CredentialInput, host: Option<&str>) -> Result<Value, S
         .map_err(|e| format!("cannot read the secret from stdin: {}", e.kind()))?;
     let analysis = credential::analyse_credential(&input);
     let mut findings = analysis.findings;
-    if let Some(problem) = host.and_then(credential::secret_in_host_field) {
+    if let Some(problem) = host.and_then(credential::secret_in_url_field) {
         findings.insert(0, problem.to_finding());
     }
     Ok(serde_json::json!({

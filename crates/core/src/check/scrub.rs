@@ -4,14 +4,17 @@
 //! (no decision depends on it), and a regex engine would add size to the page's wasm for
 //! five word shapes. Every rule errs towards masking.
 
+use crate::secret::detect::{is_uuid, issued_prefix};
+
 /// Most characters of body shown in an explanation.
 pub const EXCERPT_CHARS: usize = 160;
 /// Bytes of body looked at for the excerpt; answers worth quoting start at the top.
 const HEAD_BYTES: usize = 64 * 1024;
 const REDACTED: &str = "[redacted]";
 
-/// Prefixes of Databricks secrets (Databricks' own scanner rules, facts §2).
-const SECRET_PREFIXES: [&str; 5] = ["dapi", "dose", "dsapi", "dkea", "doau"];
+/// Letters and digits after a Databricks secret's prefix from which a word is masked: fewer
+/// than the analyses need to report a secret, since a mask errs towards hiding.
+const MASKED_BODY: usize = 8;
 
 /// The body's first words, on one line, with anything that looks like a secret masked.
 /// For HTML, the page's `<title>` when it has one.
@@ -158,9 +161,8 @@ fn looks_secret(word: &str) -> bool {
 /// A Databricks secret by its prefix, or a JWT (an OAuth or Entra ID access token).
 fn looks_issued_secret(word: &str) -> bool {
     let word = word.trim_matches(|c: char| matches!(c, '.' | '/' | '-'));
-    let prefixed = SECRET_PREFIXES.iter().any(|p| {
-        word.strip_prefix(p)
-            .is_some_and(|rest| rest.chars().take_while(char::is_ascii_alphanumeric).count() >= 8)
+    let prefixed = issued_prefix(word).is_some_and(|(_, rest)| {
+        rest.chars().take_while(char::is_ascii_alphanumeric).count() >= MASKED_BODY
     });
     let jwt = word.starts_with("eyJ") && word.matches('.').count() >= 2;
     prefixed || jwt
@@ -181,15 +183,6 @@ fn looks_random(word: &str) -> bool {
         && !is_uuid(word)
         && word.chars().any(|c| c.is_ascii_digit())
         && word.chars().any(|c| c.is_ascii_alphabetic())
-}
-
-fn is_uuid(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

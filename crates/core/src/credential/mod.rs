@@ -159,16 +159,16 @@ pub fn credential_problems(input: &CredentialInput) -> Vec<CredentialProblem> {
 
 /// A problem when the workspace URL field holds a secret, or a URL with a token in it.
 /// The page runs this on the URL field as the user types.
-pub fn secret_in_host_field(text: &str) -> Option<CredentialProblem> {
+pub fn secret_in_url_field(text: &str) -> Option<CredentialProblem> {
     let core = shape::compact(shape::peel(text).core);
     let found = shape::classify_core(&core);
     if found.is_credential() {
-        return Some(CredentialProblem::SecretInHostField {
+        return Some(CredentialProblem::SecretInUrlField {
             found,
             embedded: false,
         });
     }
-    shape::embedded_databricks_token(text).map(|found| CredentialProblem::SecretInHostField {
+    shape::embedded_databricks_token(text).map(|found| CredentialProblem::SecretInUrlField {
         found,
         embedded: true,
     })
@@ -286,13 +286,13 @@ fn check_secret(
 
     let blanks = shape::scan_blanks(raw);
     if blanks.line_breaks > 0 {
-        out.push(P::LineBreak {
+        out.push(P::SecretLineBreak {
             field,
             count: blanks.line_breaks,
         });
     }
     if blanks.leading_space || blanks.trailing_space {
-        out.push(P::SurroundingSpace {
+        out.push(P::SecretSurroundingSpace {
             field,
             leading: blanks.leading_space,
             trailing: blanks.trailing_space,
@@ -300,7 +300,7 @@ fn check_secret(
         });
     }
     if blanks.invisible > 0 {
-        out.push(P::InvisibleCharacter {
+        out.push(P::SecretInvisibleCharacter {
             field,
             count: blanks.invisible,
         });
@@ -326,7 +326,7 @@ fn check_secret(
 
     let report_wrappers = !lenient || found.is_credential();
     if wrappers.contains(&Wrapper::Quotes) {
-        out.push(P::Quoted { field, lenient });
+        out.push(P::SecretQuoted { field, lenient });
     }
     let basic = wrappers.contains(&Wrapper::Basic);
     if report_wrappers
@@ -339,10 +339,10 @@ fn check_secret(
         } else {
             AuthScheme::Bearer
         };
-        out.push(P::AuthSchemePrefix { field, scheme });
+        out.push(P::SecretAuthScheme { field, scheme });
     }
     if report_wrappers && wrappers.contains(&Wrapper::Assignment) {
-        out.push(P::NameValueLine { field });
+        out.push(P::SecretNameValueLine { field });
     }
     if basic {
         // What follows `Basic ` is an encoded user:password pair: nothing more to say.
@@ -355,14 +355,14 @@ fn check_secret(
     } else if !lenient {
         let inner = shape::inner_spaces(core);
         if inner > 0 {
-            out.push(P::InnerSpace {
+            out.push(P::SecretInnerSpace {
                 field,
                 count: inner,
             });
         }
         let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
         if non_ascii > 0 {
-            out.push(P::NonAscii {
+            out.push(P::SecretNonAscii {
                 field,
                 count: non_ascii,
             });
@@ -378,16 +378,16 @@ fn check_secret(
     let claims = (found == SecretShape::Jwt)
         .then(|| read_jwt_claims(&text, now_unix))
         .flatten();
-    let mismatch = P::KindMismatch {
+    let mismatch = P::SecretKindMismatch {
         field,
         found,
         method,
     };
     match (expect, found) {
-        (_, SecretShape::Url) => out.push(P::UrlNotSecret { field }),
-        (_, SecretShape::JsonObject) => out.push(P::JsonNotSecret { field }),
+        (_, SecretShape::Url) => out.push(P::SecretIsUrl { field }),
+        (_, SecretShape::JsonObject) => out.push(P::SecretIsJson { field }),
         (Expect::Token | Expect::OauthSecret | Expect::AzureSecret, SecretShape::Uuid) => {
-            out.push(P::UuidNotSecret { field, method })
+            out.push(P::SecretIsUuid { field, method })
         }
         (Expect::Token, SecretShape::Pat) => {}
         (Expect::Token, SecretShape::MalformedPat) => out.push(P::PatMalformed {
@@ -511,7 +511,7 @@ fn check_login(input: &CredentialInput, out: &mut Vec<CredentialProblem>) {
         AuthMethod::AzureMi | AuthMethod::AzureDefault => out.push(P::LoginNotUsed { method }),
         AuthMethod::SpOauth | AuthMethod::AzureSp | AuthMethod::Basic => {
             if login.chars().any(shape::is_blank) {
-                out.push(P::LoginBlank);
+                out.push(P::LoginWhitespace);
             }
             if peeled.wrappers.contains(&Wrapper::Quotes) {
                 out.push(P::LoginQuoted);
@@ -601,7 +601,7 @@ fn clean_extra<'a>(
 ) -> Option<&'a str> {
     let peeled = shape::peel(value);
     if peeled.core.len() != value.len() || value.chars().any(shape::is_blank) {
-        out.push(CredentialProblem::ExtraValueBlank { setting });
+        out.push(CredentialProblem::ExtraValueWhitespace { setting });
     }
     (!peeled.core.is_empty()).then_some(peeled.core)
 }
@@ -644,24 +644,24 @@ mod tests {
     fn a_token_in_the_url_field_is_caught_bare_or_inside_a_url() {
         let pat = "dapi0123456789abcdef0123456789abcdef";
         assert_eq!(
-            secret_in_host_field(&format!(" {pat}\n")),
-            Some(CredentialProblem::SecretInHostField {
+            secret_in_url_field(&format!(" {pat}\n")),
+            Some(CredentialProblem::SecretInUrlField {
                 found: SecretShape::Pat,
                 embedded: false
             })
         );
         assert_eq!(
-            secret_in_host_field(&format!("https://adb-1.2.azuredatabricks.net/?token={pat}")),
-            Some(CredentialProblem::SecretInHostField {
+            secret_in_url_field(&format!("https://adb-1.2.azuredatabricks.net/?token={pat}")),
+            Some(CredentialProblem::SecretInUrlField {
                 found: SecretShape::Pat,
                 embedded: true
             })
         );
         assert_eq!(
-            secret_in_host_field("https://adb-1.2.azuredatabricks.net/?o=1"),
+            secret_in_url_field("https://adb-1.2.azuredatabricks.net/?o=1"),
             None
         );
-        assert_eq!(secret_in_host_field(""), None);
+        assert_eq!(secret_in_url_field(""), None);
     }
 
     #[test]

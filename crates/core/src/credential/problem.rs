@@ -1,13 +1,16 @@
-//! Every problem the credential analysis can report, with its wording. Messages never
+//! Every problem the credential analysis can report, as data: code, severity and wording together. Messages never
 //! quote what the user typed (a Login may hold a pasted secret too): they speak of counts,
 //! shapes and field names only.
 
 use super::shape::{PatDefect, SecretShape};
-use crate::finding::{Diagnostic, Severity};
+use crate::finding::{variant_name, Diagnostic, Finding, Severity, Wording};
 use crate::vocabulary::{AuthMethod, Cloud};
+use serde::Serialize;
+use std::borrow::Cow;
+use Severity::{Error, Info, Warning};
 
 /// The connection field that holds a secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum SecretField {
     /// The connection's Password field.
     Password,
@@ -32,14 +35,14 @@ impl SecretField {
 }
 
 /// A field whose text goes into an HTTP header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum HeaderField {
     Login,
     Password,
 }
 
 /// An optional setting in the connection's Extra.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ExtraSetting {
     AzureTenantId,
     AzureResourceId,
@@ -58,14 +61,16 @@ impl ExtraSetting {
 }
 
 /// An HTTP authentication scheme pasted in front of a secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum AuthScheme {
     Bearer,
     Basic,
 }
 
-/// Everything the credential analysis can find. Rendered through [`Diagnostic`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything the credential analysis can find. Each variant's name, in snake case, is
+/// its finding's code; [`CredentialProblem::wording`] holds its severity and wording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CredentialProblem {
     // The method and the workspace.
     MethodNeedsAzure {
@@ -89,42 +94,42 @@ pub enum CredentialProblem {
     },
 
     // What was pasted around the secret.
-    LineBreak {
+    SecretLineBreak {
         field: SecretField,
         count: usize,
     },
-    SurroundingSpace {
+    SecretSurroundingSpace {
         field: SecretField,
         leading: bool,
         trailing: bool,
         lenient: bool,
     },
-    InnerSpace {
+    SecretInnerSpace {
         field: SecretField,
         count: usize,
     },
-    InvisibleCharacter {
+    SecretInvisibleCharacter {
         field: SecretField,
         count: usize,
     },
-    Quoted {
+    SecretQuoted {
         field: SecretField,
         lenient: bool,
     },
-    AuthSchemePrefix {
+    SecretAuthScheme {
         field: SecretField,
         scheme: AuthScheme,
     },
-    NameValueLine {
+    SecretNameValueLine {
         field: SecretField,
     },
-    UrlNotSecret {
+    SecretIsUrl {
         field: SecretField,
     },
-    JsonNotSecret {
+    SecretIsJson {
         field: SecretField,
     },
-    NonAscii {
+    SecretNonAscii {
         field: SecretField,
         count: usize,
     },
@@ -140,11 +145,11 @@ pub enum CredentialProblem {
     TokenIdNotToken {
         field: SecretField,
     },
-    UuidNotSecret {
+    SecretIsUuid {
         field: SecretField,
         method: AuthMethod,
     },
-    KindMismatch {
+    SecretKindMismatch {
         field: SecretField,
         found: SecretShape,
         method: AuthMethod,
@@ -187,7 +192,7 @@ pub enum CredentialProblem {
     },
     PatBasicLoginEmpty,
     PatBasicLoginNotToken,
-    LoginBlank,
+    LoginWhitespace,
     LoginQuoted,
     SecretInLogin {
         found: SecretShape,
@@ -209,7 +214,7 @@ pub enum CredentialProblem {
     ResourceIdNeedsAzureLogin {
         method: AuthMethod,
     },
-    ExtraValueBlank {
+    ExtraValueWhitespace {
         setting: ExtraSetting,
     },
     ExtraNotUsed {
@@ -218,7 +223,7 @@ pub enum CredentialProblem {
     },
 
     // The workspace URL field.
-    SecretInHostField {
+    SecretInUrlField {
         found: SecretShape,
         embedded: bool,
     },
@@ -276,424 +281,485 @@ fn method_for(found: SecretShape) -> &'static str {
     }
 }
 
-impl Diagnostic for CredentialProblem {
-    fn code(&self) -> &'static str {
-        match self {
-            P::MethodNeedsAzure { .. } => "method_needs_azure",
-            P::PasswordAuthRetiring => "password_auth_retiring",
-            P::SecretMissing { .. } => "secret_missing",
-            P::PasswordUsedAsToken { .. } => "password_used_as_token",
-            P::PasswordNotUsed { .. } => "password_not_used",
-            P::ExtraTokenOverrides { .. } => "extra_token_overrides",
-            P::LineBreak { .. } => "secret_line_break",
-            P::SurroundingSpace { .. } => "secret_surrounding_space",
-            P::InnerSpace { .. } => "secret_inner_space",
-            P::InvisibleCharacter { .. } => "secret_invisible_character",
-            P::Quoted { .. } => "secret_quoted",
-            P::AuthSchemePrefix { .. } => "secret_auth_scheme",
-            P::NameValueLine { .. } => "secret_name_value_line",
-            P::UrlNotSecret { .. } => "secret_is_url",
-            P::JsonNotSecret { .. } => "secret_is_json",
-            P::NonAscii { .. } => "secret_non_ascii",
-            P::NotLatin1 { .. } => "not_latin1",
-            P::PatMalformed { .. } => "pat_malformed",
-            P::TokenIdNotToken { .. } => "token_id_not_token",
-            P::UuidNotSecret { .. } => "secret_is_uuid",
-            P::KindMismatch { .. } => "secret_kind_mismatch",
-            P::PatUnrecognised { .. } => "pat_unrecognised",
-            P::OauthSecretUnrecognised => "oauth_secret_unrecognised",
-            P::OauthSecretLength { .. } => "oauth_secret_length",
-            P::JwtShortLived { .. } => "jwt_short_lived",
-            P::JwtExpired { .. } => "jwt_expired",
-            P::JwtNotYetValid { .. } => "jwt_not_yet_valid",
-            P::JwtUnreadable { .. } => "jwt_unreadable",
-            P::JwtAudienceNotDatabricks { .. } => "jwt_audience_not_databricks",
-            P::LoginMissing { .. } => "login_missing",
-            P::LoginNotUsed { .. } => "login_not_used",
-            P::LoginSwitchesToBasic { .. } => "login_switches_to_basic",
-            P::PatBasicLoginEmpty => "pat_basic_login_empty",
-            P::PatBasicLoginNotToken => "pat_basic_login_not_token",
-            P::LoginBlank => "login_whitespace",
-            P::LoginQuoted => "login_quoted",
-            P::SecretInLogin { .. } => "secret_in_login",
-            P::ClientIdNotUuid { .. } => "client_id_not_uuid",
-            P::ClientIdIsTenantId => "client_id_is_tenant_id",
-            P::LoginNotEmail => "login_not_email",
-            P::TenantIdMissing => "tenant_id_missing",
-            P::TenantIdInvalid => "tenant_id_invalid",
-            P::TenantIdOverridesMethod { .. } => "tenant_id_overrides_method",
-            P::ManagedIdentityClientIdInvalid => "managed_identity_client_id_invalid",
-            P::ResourceIdInvalid => "resource_id_invalid",
-            P::ResourceIdNeedsAzureLogin { .. } => "resource_id_needs_azure_login",
-            P::ExtraValueBlank { .. } => "extra_value_whitespace",
-            P::ExtraNotUsed { .. } => "extra_not_used",
-            P::SecretInHostField { .. } => "secret_in_host_field",
-        }
+/// Warning when Airflow may still get through, else Error.
+fn error_unless(lenient: bool) -> Severity {
+    if lenient {
+        Warning
+    } else {
+        Error
     }
+}
 
-    fn severity(&self) -> Severity {
-        use Severity::{Error, Info, Warning};
+impl CredentialProblem {
+    /// The problem's severity, message and fix, with the values its templates name.
+    fn wording(&self) -> Wording<'_> {
         match self {
-            P::PasswordAuthRetiring
-            | P::PasswordNotUsed { .. }
-            | P::PatUnrecognised { .. }
-            | P::OauthSecretUnrecognised
-            | P::OauthSecretLength { .. }
-            | P::JwtShortLived { .. }
-            | P::JwtNotYetValid { .. }
-            | P::JwtUnreadable { .. }
-            | P::JwtAudienceNotDatabricks { .. }
-            | P::LoginNotUsed { .. }
-            | P::PatBasicLoginNotToken
-            | P::ResourceIdInvalid
-            | P::ExtraNotUsed { .. } => Warning,
-            P::PatBasicLoginEmpty | P::LoginNotEmail => Info,
-            P::LoginSwitchesToBasic { login_is_token } => {
-                if *login_is_token {
-                    Info
-                } else {
-                    Warning
-                }
-            }
+            P::MethodNeedsAzure { method, cloud } => Wording::new(
+                Error,
+                "The {method} method signs in through Microsoft Entra ID, which only Azure Databricks accepts, but this workspace runs on {cloud}.",
+                "Choose pat (a personal access token) or sp_oauth (a Databricks service principal with an OAuth secret), or check that Host is the workspace you meant.",
+            )
+            .with("method", method.as_str())
+            .with("cloud", cloud.display_name()),
+            P::PasswordAuthRetiring => Wording::new(
+                Warning,
+                "Databricks is retiring user name and password authentication; workspaces may already refuse it.",
+                "Use a personal access token (the pat method) or a service principal (sp_oauth) instead.",
+            ),
+            P::SecretMissing { method } => Wording::new(
+                Error,
+                "The Password is empty; the {method} method needs {expected} there.",
+                match method {
+                    AuthMethod::Pat | AuthMethod::PatBasic => "In the workspace, open Settings, Developer, Access tokens, generate a token, and paste it (shown once, it starts with dapi).",
+                    AuthMethod::SpOauth => "On the service principal's page (Settings, Identity and access, Service principals), open Secrets, generate a secret, and paste it (shown once, it starts with dose).",
+                    AuthMethod::AzureSp => "In the Azure portal, open Microsoft Entra ID, App registrations, your app, Certificates & secrets, create a client secret, and paste its Value (shown once).",
+                    _ => "Type the Databricks user's password.",
+                },
+            )
+            .with("method", method.as_str())
+            .with("expected", expected_secret(*method)),
+            P::PasswordUsedAsToken { method } => Wording::new(
+                Error,
+                "With a Password and an empty Login, Airflow sends the Password as a personal access token and never tries the {method} sign-in.",
+                "Clear the Password.",
+            )
+            .with("method", method.as_str()),
+            P::PasswordNotUsed { method } => Wording::new(
+                Warning,
+                "The {method} method does not use the Password; Airflow ignores it.",
+                "Clear the Password.",
+            )
+            .with("method", method.as_str()),
             P::ExtraTokenOverrides { method } => {
                 if matches!(method, AuthMethod::Pat | AuthMethod::PatBasic) {
-                    Warning
+                    Wording::new(
+                        Warning,
+                        "Extra holds a token; Airflow uses it before the Password and logs advice to move it, because Extra is not masked like the Password.",
+                        "Move the token into the Password and remove token from Extra.",
+                    )
                 } else {
-                    Error
+                    Wording::new(
+                        Error,
+                        "Extra holds a token; Airflow uses it before anything else, so the {method} sign-in is never tried.",
+                        "Remove token from Extra.",
+                    )
+                    .with("method", method.as_str())
                 }
             }
-            P::SurroundingSpace { lenient, .. } | P::Quoted { lenient, .. } => {
-                if *lenient {
-                    Warning
-                } else {
-                    Error
-                }
-            }
-            P::KindMismatch { found, method, .. } => {
-                let maybe_usable_token =
-                    matches!(
-                        found,
-                        SecretShape::ScopedToken | SecretShape::OtherDatabricksSecret
-                    ) && matches!(method, AuthMethod::Pat | AuthMethod::PatBasic);
-                if *method == AuthMethod::Basic || maybe_usable_token {
-                    Warning
-                } else {
-                    Error
-                }
-            }
-            P::ClientIdNotUuid { method } => {
-                // Entra ID application IDs are always UUIDs; for Databricks-managed
-                // principals the facts only vouch for Azure, so elsewhere it is a warning.
-                if *method == AuthMethod::AzureSp {
-                    Error
-                } else {
-                    Warning
-                }
-            }
-            _ => Error,
-        }
-    }
-
-    fn message(&self) -> String {
-        match self {
-            P::MethodNeedsAzure { method, cloud } => format!(
-                "The {method} method signs in through Microsoft Entra ID, which only Azure Databricks accepts, but this workspace runs on {}.",
-                cloud.display_name()
-            ),
-            P::PasswordAuthRetiring => "Databricks is retiring user name and password authentication; workspaces may already refuse it.".to_owned(),
-            P::SecretMissing { method } => format!(
-                "The Password is empty; the {method} method needs {} there.",
-                expected_secret(*method)
-            ),
-            P::PasswordUsedAsToken { method } => format!(
-                "With a Password and an empty Login, Airflow sends the Password as a personal access token and never tries the {method} sign-in."
-            ),
-            P::PasswordNotUsed { method } => format!("The {method} method does not use the Password; Airflow ignores it."),
-            P::ExtraTokenOverrides { method } => {
-                if matches!(method, AuthMethod::Pat | AuthMethod::PatBasic) {
-                    "Extra holds a token; Airflow uses it before the Password and logs advice to move it, because Extra is not masked like the Password.".to_owned()
-                } else {
-                    format!("Extra holds a token; Airflow uses it before anything else, so the {method} sign-in is never tried.")
-                }
-            }
-            P::LineBreak { field, count } => format!(
-                "{} contains {}; Airflow would send {} as part of the secret.",
-                field.title(),
-                plural(*count, "line break", "line breaks"),
-                if *count == 1 { "it" } else { "them" }
-            ),
-            P::SurroundingSpace { field, leading, trailing, .. } => format!(
-                "{} has spaces {}; Airflow sends them as part of the secret.",
-                field.title(),
+            P::SecretLineBreak { field, count } => Wording::new(
+                Error,
+                "{title} contains {count}; Airflow would send {them} as part of the secret.",
+                "Paste {name} again as one line, without the line break.",
+            )
+            .field(*field)
+            .with("count", plural(*count, "line break", "line breaks"))
+            .with("them", if *count == 1 { "it" } else { "them" }),
+            P::SecretSurroundingSpace {
+                field,
+                leading,
+                trailing,
+                lenient,
+            } => Wording::new(
+                error_unless(*lenient),
+                "{title} has spaces {where}; Airflow sends them as part of the secret.",
+                "Remove the spaces around {name}.",
+            )
+            .field(*field)
+            .with(
+                "where",
                 match (leading, trailing) {
                     (true, true) => "before and after it",
                     (true, false) => "before it",
                     _ => "after it",
-                }
+                },
             ),
-            P::InnerSpace { field, count } => format!(
-                "{} has {} inside it; tokens and secrets never contain spaces.",
-                field.title(),
-                plural(*count, "space", "spaces")
-            ),
-            P::InvisibleCharacter { field, count } => format!(
-                "{} contains {} (such as a zero-width space), usually picked up when copying from a web page or a chat.",
-                field.title(),
-                plural(*count, "invisible character", "invisible characters")
-            ),
-            P::Quoted { field, .. } => format!(
-                "{} is wrapped in quotes; Airflow would send the quotes as part of the secret.",
-                field.title()
-            ),
-            P::AuthSchemePrefix { field, scheme: AuthScheme::Bearer } => format!(
-                "{} starts with Bearer, the word an HTTP header puts before a token; Airflow adds it itself, so it would be sent twice.",
-                field.title()
-            ),
-            P::AuthSchemePrefix { field, scheme: AuthScheme::Basic } => format!(
-                "{} is an HTTP Basic header value (an encoded user name and password), not the secret itself.",
-                field.title()
-            ),
-            P::NameValueLine { field } => format!(
-                "{} is a whole NAME=value line (as in a .env file or a shell export), not just the value.",
-                field.title()
-            ),
-            P::UrlNotSecret { field } => format!(
-                "{} holds a URL, not a secret.",
-                field.title()
-            ),
-            P::JsonNotSecret { field } => format!(
-                "{} holds a JSON object (perhaps the connection's Extra), not a secret.",
-                field.title()
-            ),
-            P::NonAscii { field, count } => format!(
-                "{} has {} outside plain ASCII; Databricks and Azure secrets use plain letters, digits and a few symbols only.",
-                field.title(),
-                plural(*count, "character", "characters")
-            ),
-            P::NotLatin1 { field } => format!(
-                "The {} has characters that cannot be sent in an HTTP header (outside Latin-1); Airflow's request fails before it leaves.",
+            P::SecretInnerSpace { field, count } => Wording::new(
+                Error,
+                "{title} has {count} inside it; tokens and secrets never contain spaces.",
+                "Remove the spaces inside {name}; if the value was split across lines, copy it again in one piece.",
+            )
+            .field(*field)
+            .with("count", plural(*count, "space", "spaces")),
+            P::SecretInvisibleCharacter { field, count } => Wording::new(
+                Error,
+                "{title} contains {count} (such as a zero-width space), usually picked up when copying from a web page or a chat.",
+                "Delete {name} and type or copy it again from its source (for example from a plain-text editor).",
+            )
+            .field(*field)
+            .with("count", plural(*count, "invisible character", "invisible characters")),
+            P::SecretQuoted { field, lenient } => Wording::new(
+                error_unless(*lenient),
+                "{title} is wrapped in quotes; Airflow would send the quotes as part of the secret.",
+                "Remove the quotes around {name}.",
+            )
+            .field(*field),
+            P::SecretAuthScheme {
+                field,
+                scheme: AuthScheme::Bearer,
+            } => Wording::new(
+                Error,
+                "{title} starts with Bearer, the word an HTTP header puts before a token; Airflow adds it itself, so it would be sent twice.",
+                "Keep only the token in {name}: remove Bearer, and anything before it.",
+            )
+            .field(*field),
+            P::SecretAuthScheme {
+                field,
+                scheme: AuthScheme::Basic,
+            } => Wording::new(
+                Error,
+                "{title} is an HTTP Basic header value (an encoded user name and password), not the secret itself.",
+                "Replace {name} with the token itself; Airflow builds the header.",
+            )
+            .field(*field),
+            P::SecretNameValueLine { field } => Wording::new(
+                Error,
+                "{title} is a whole NAME=value line (as in a .env file or a shell export), not just the value.",
+                "Keep only the part after the equals sign (or colon) in {name}, without quotes.",
+            )
+            .field(*field),
+            P::SecretIsUrl { field } => Wording::new(
+                Error,
+                "{title} holds a URL, not a secret.",
+                "Put the workspace URL in Host, and the token or secret in Password.",
+            )
+            .field(*field),
+            P::SecretIsJson { field } => Wording::new(
+                Error,
+                "{title} holds a JSON object (perhaps the connection's Extra), not a secret.",
+                "Put the JSON object in Extra, and only the token or secret in Password.",
+            )
+            .field(*field),
+            P::SecretNonAscii { field, count } => Wording::new(
+                Error,
+                "{title} has {count} outside plain ASCII; Databricks and Azure secrets use plain letters, digits and a few symbols only.",
+                "Copy {name} again from where it was created, or type it in a plain-text editor first.",
+            )
+            .field(*field)
+            .with("count", plural(*count, "character", "characters")),
+            P::NotLatin1 { field } => Wording::new(
+                Error,
+                "The {field} has characters that cannot be sent in an HTTP header (outside Latin-1); Airflow's request fails before it leaves.",
+                "Check the value for look-alike letters or symbols (such as curly quotes or a euro sign) and type them plainly.",
+            )
+            .with(
+                "field",
                 match field {
                     HeaderField::Login => "Login",
                     HeaderField::Password => "Password",
-                }
+                },
             ),
-            P::PatMalformed { field, defect } => format!(
-                "{} starts like a personal access token but {}.",
-                field.title(),
+            P::PatMalformed { field, defect } => Wording::new(
+                Error,
+                "{title} starts like a personal access token but {defect}.",
                 match defect {
-                    PatDefect::PrefixCase => "its dapi prefix is not in lower case".to_owned(),
-                    PatDefect::PastedTwice => "is the same token pasted twice in a row".to_owned(),
-                    PatDefect::UpperCase => "has upper-case letters; tokens use 0-9 and a-f only".to_owned(),
-                    PatDefect::NotHex => "has characters other than 0-9 and a-f after dapi".to_owned(),
-                    PatDefect::WrongLength(n) => format!(
+                    PatDefect::PastedTwice => "Keep one copy of the token in {name}.",
+                    PatDefect::PrefixCase | PatDefect::UpperCase => "Copy the token again exactly as it was shown; do not change its case.",
+                    _ => "Copy the token again in full. If it is lost, generate a new one in Settings, Developer, Access tokens (it is shown only once).",
+                },
+            )
+            .field(*field)
+            .with(
+                "defect",
+                match defect {
+                    PatDefect::PrefixCase => "its dapi prefix is not in lower case".into(),
+                    PatDefect::PastedTwice => "is the same token pasted twice in a row".into(),
+                    PatDefect::UpperCase => "has upper-case letters; tokens use 0-9 and a-f only".into(),
+                    PatDefect::NotHex => "has characters other than 0-9 and a-f after dapi".into(),
+                    PatDefect::WrongLength(n) => Cow::Owned(format!(
                         "has {} after dapi where a token has 32 (was it cut off when copied?)",
                         plural(*n, "character", "characters")
-                    ),
-                    PatDefect::BadSuffix => "ends with something other than a dash and one digit after its 32 characters".to_owned(),
-                }
+                    )),
+                    PatDefect::BadSuffix => "ends with something other than a dash and one digit after its 32 characters".into(),
+                },
             ),
-            P::TokenIdNotToken { field } => format!(
-                "{} holds 64 hexadecimal characters: this is the token's ID from the token list, not the token. The token itself starts with dapi and was shown once, when it was created.",
-                field.title()
-            ),
-            P::UuidNotSecret { field, method } => {
+            P::TokenIdNotToken { field } => Wording::new(
+                Error,
+                "{title} holds 64 hexadecimal characters: this is the token's ID from the token list, not the token. The token itself starts with dapi and was shown once, when it was created.",
+                "Paste the token itself. If you no longer have it, generate a new token in Settings, Developer, Access tokens, and copy it when it is shown.",
+            )
+            .field(*field),
+            P::SecretIsUuid { field, method } => Wording::new(
+                Error,
                 if *method == AuthMethod::AzureSp {
-                    format!(
-                        "{} holds a UUID: that is the client secret's Secret ID (or another ID), not the secret's value.",
-                        field.title()
-                    )
+                    "{title} holds a UUID: that is the client secret's Secret ID (or another ID), not the secret's value."
                 } else {
-                    format!(
-                        "{} holds a UUID: an ID (of a client, application, tenant or secret), not a secret.",
-                        field.title()
-                    )
-                }
+                    "{title} holds a UUID: an ID (of a client, application, tenant or secret), not a secret."
+                },
+                match method {
+                    AuthMethod::AzureSp => "In Certificates & secrets, copy the Value column, not the Secret ID. The value is shown only right after the secret is created; if it is hidden, create a new secret.",
+                    AuthMethod::SpOauth => "IDs go in Login; put the OAuth secret (it starts with dose) in Password.",
+                    _ => "Put the token or password in Password, not an ID.",
+                },
+            )
+            .field(*field),
+            P::SecretKindMismatch {
+                field,
+                found,
+                method,
+            } => {
+                let maybe_usable_token = matches!(
+                    found,
+                    SecretShape::ScopedToken | SecretShape::OtherDatabricksSecret
+                ) && matches!(method, AuthMethod::Pat | AuthMethod::PatBasic);
+                let in_extra = *field == SecretField::ExtraToken;
+                Wording::new(
+                    error_unless(*method == AuthMethod::Basic || maybe_usable_token),
+                    "{title} holds {found}, but the {method} method needs {expected}.",
+                    if in_extra {
+                        "Remove token from Extra, and put the secret in the Password with the method that fits it."
+                    } else {
+                        method_for(*found)
+                    },
+                )
+                .field(*field)
+                .with("found", found.describe())
+                .with("method", method.as_str())
+                .with(
+                    "expected",
+                    if in_extra {
+                        "a personal access token (it starts with dapi)"
+                    } else {
+                        expected_secret(*method)
+                    },
+                )
             }
-            P::KindMismatch { field, found, method } => format!(
-                "{} holds {}, but the {method} method needs {}.",
-                field.title(),
-                found.describe(),
-                if *field == SecretField::ExtraToken {
-                    "a personal access token (it starts with dapi)"
-                } else {
-                    expected_secret(*method)
-                }
+            P::PatUnrecognised { field } => Wording::new(
+                Warning,
+                "{title} does not look like a Databricks personal access token (dapi followed by 32 characters 0-9 and a-f).",
+                "Check that you copied the token itself; if the live check fails, generate a new one in Settings, Developer, Access tokens.",
+            )
+            .field(*field),
+            P::OauthSecretUnrecognised => Wording::new(
+                Warning,
+                "The Password does not look like a Databricks OAuth secret, which starts with dose. If it is an Azure client secret from Entra ID, the sp_oauth method cannot use it.",
+                "For an Entra ID client secret, choose the azure_sp method; for sp_oauth, generate a secret on the service principal's Secrets tab in Databricks.",
             ),
-            P::PatUnrecognised { field } => format!(
-                "{} does not look like a Databricks personal access token (dapi followed by 32 characters 0-9 and a-f).",
-                field.title()
-            ),
-            P::OauthSecretUnrecognised => "The Password does not look like a Databricks OAuth secret, which starts with dose. If it is an Azure client secret from Entra ID, the sp_oauth method cannot use it.".to_owned(),
-            P::OauthSecretLength { chars_after_prefix } => format!(
-                "The OAuth secret has {} after dose where Databricks secrets have 32 (was it cut off when copied?).",
-                plural(*chars_after_prefix, "character", "characters")
-            ),
-            P::JwtShortLived { field, expires_in_seconds } => format!(
-                "{} is an OAuth access token (a JWT), which {}; Airflow cannot renew it, so the connection stops working then.",
-                field.title(),
+            P::OauthSecretLength { chars_after_prefix } => Wording::new(
+                Warning,
+                "The OAuth secret has {count} after dose where Databricks secrets have 32 (was it cut off when copied?).",
+                "Copy the secret again in full; if it is lost, generate a new one on the service principal's Secrets tab.",
+            )
+            .with("count", plural(*chars_after_prefix, "character", "characters")),
+            P::JwtShortLived {
+                field,
+                expires_in_seconds,
+            } => Wording::new(
+                Warning,
+                "{title} is an OAuth access token (a JWT), which {expires}; Airflow cannot renew it, so the connection stops working then.",
+                USE_LONG_LIVED,
+            )
+            .field(*field)
+            .with(
+                "expires",
                 match expires_in_seconds {
-                    Some(s) => format!("expires in {}", about(*s)),
-                    None => "expires within hours".to_owned(),
-                }
+                    Some(s) => Cow::Owned(format!("expires in {}", about(*s))),
+                    None => "expires within hours".into(),
+                },
             ),
-            P::JwtExpired { field, expired_seconds_ago } => format!(
-                "{} is an OAuth access token (a JWT) that expired {} ago.",
-                field.title(),
-                about(*expired_seconds_ago)
+            P::JwtExpired {
+                field,
+                expired_seconds_ago,
+            } => Wording::new(
+                Error,
+                "{title} is an OAuth access token (a JWT) that expired {ago} ago.",
+                USE_LONG_LIVED,
+            )
+            .field(*field)
+            .with("ago", about(*expired_seconds_ago)),
+            P::JwtNotYetValid {
+                field,
+                valid_in_seconds,
+            } => Wording::new(
+                Warning,
+                "{title} is an OAuth access token (a JWT) that becomes valid only in {when} (or this computer's clock is off).",
+                "Check this computer's clock, or wait; better, use a personal access token or a service principal.",
+            )
+            .field(*field)
+            .with("when", about(*valid_in_seconds)),
+            P::JwtUnreadable { field } => Wording::new(
+                Warning,
+                "{title} looks like an OAuth access token (a JWT), but its contents cannot be read: it may be cut off.",
+                "Copy the token again in full, or use a personal access token instead.",
+            )
+            .field(*field),
+            P::JwtAudienceNotDatabricks { field } => Wording::new(
+                Warning,
+                "{title} is an Entra ID access token issued for another service, not for Azure Databricks; the workspace will refuse it.",
+                "Request the token for the Azure Databricks resource (2ff814a6-3304-4ab8-85cb-cd0e6f879c1d), or better, use the azure_sp method and let Airflow fetch tokens.",
+            )
+            .field(*field),
+            P::LoginMissing { method } => Wording::new(
+                Error,
+                match method {
+                    AuthMethod::Basic => "Login is empty: the basic method needs the Databricks user name, and with an empty Login Airflow sends the Password as a token instead.",
+                    _ => "Login is empty: the {method} method needs the client ID there, and with an empty Login Airflow sends the Password as a personal access token instead.",
+                },
+                match method {
+                    AuthMethod::SpOauth => "Put the service principal's Application ID (a UUID, from Settings, Identity and access, Service principals) in Login.",
+                    AuthMethod::AzureSp => "Put the application (client) ID from the app's Overview page in the Azure portal in Login.",
+                    _ => "Put the Databricks user name (usually an email address) in Login.",
+                },
+            )
+            .with("method", method.as_str()),
+            P::LoginNotUsed { method } => Wording::new(
+                Warning,
+                "The {method} method does not use Login; Airflow ignores it.",
+                "Clear Login.",
+            )
+            .with("method", method.as_str()),
+            P::LoginSwitchesToBasic { login_is_token } => Wording::new(
+                if *login_is_token { Info } else { Warning },
+                if *login_is_token {
+                    "With Login set to token, Airflow sends the token with HTTP Basic authentication instead of as a Bearer token. Databricks accepts that, but Bearer is the recommended form."
+                } else {
+                    "Login is filled, so Airflow sends the token with HTTP Basic authentication, using Login as the user name, instead of as a Bearer token. Databricks may refuse it."
+                },
+                "Leave Login empty so Airflow sends the token as a Bearer token.",
             ),
-            P::JwtNotYetValid { field, valid_in_seconds } => format!(
-                "{} is an OAuth access token (a JWT) that becomes valid only in {} (or this computer's clock is off).",
-                field.title(),
-                about(*valid_in_seconds)
+            P::PatBasicLoginEmpty => Wording::new(
+                Info,
+                "Login is empty, so Airflow sends the token as a Bearer token (the pat method) rather than with Basic authentication. That works too.",
+                "Nothing to do; or type token in Login if you need Basic authentication.",
             ),
-            P::JwtUnreadable { field } => format!(
-                "{} looks like an OAuth access token (a JWT), but its contents cannot be read: it may be cut off.",
-                field.title()
+            P::PatBasicLoginNotToken => Wording::new(
+                Warning,
+                "Login is not the word token: with Basic authentication Databricks expects the user name token and the personal access token as the password.",
+                "Type token (lower case) in Login, or leave Login empty to use Bearer authentication.",
             ),
-            P::JwtAudienceNotDatabricks { field } => format!(
-                "{} is an Entra ID access token issued for another service, not for Azure Databricks; the workspace will refuse it.",
-                field.title()
+            P::LoginWhitespace => Wording::new(
+                Error,
+                "Login has spaces, line breaks or invisible characters; Airflow sends them as they are.",
+                "Remove the spaces and line breaks from Login, or type it again.",
             ),
-            P::LoginMissing { method } => match method {
-                AuthMethod::Basic => "Login is empty: the basic method needs the Databricks user name, and with an empty Login Airflow sends the Password as a token instead.".to_owned(),
-                _ => format!(
-                    "Login is empty: the {method} method needs the client ID there, and with an empty Login Airflow sends the Password as a personal access token instead."
-                ),
-            },
-            P::LoginNotUsed { method } => format!("The {method} method does not use Login; Airflow ignores it."),
-            P::LoginSwitchesToBasic { login_is_token: true } => "With Login set to token, Airflow sends the token with HTTP Basic authentication instead of as a Bearer token. Databricks accepts that, but Bearer is the recommended form.".to_owned(),
-            P::LoginSwitchesToBasic { login_is_token: false } => "Login is filled, so Airflow sends the token with HTTP Basic authentication, using Login as the user name, instead of as a Bearer token. Databricks may refuse it.".to_owned(),
-            P::PatBasicLoginEmpty => "Login is empty, so Airflow sends the token as a Bearer token (the pat method) rather than with Basic authentication. That works too.".to_owned(),
-            P::PatBasicLoginNotToken => "Login is not the word token: with Basic authentication Databricks expects the user name token and the personal access token as the password.".to_owned(),
-            P::LoginBlank => "Login has spaces, line breaks or invisible characters; Airflow sends them as they are.".to_owned(),
-            P::LoginQuoted => "Login is wrapped in quotes; Airflow would send the quotes too.".to_owned(),
-            P::SecretInLogin { found } => format!(
-                "Login holds {}; a secret does not belong in Login, which Airflow shows in plain text.",
-                found.describe()
+            P::LoginQuoted => Wording::new(
+                Error,
+                "Login is wrapped in quotes; Airflow would send the quotes too.",
+                "Remove the quotes around Login.",
             ),
-            P::ClientIdNotUuid { method } => match method {
-                AuthMethod::AzureSp => "Login is not a UUID; an Entra ID application (client) ID always is.".to_owned(),
-                _ => "Login is not a UUID; a Databricks service principal's Application ID is one (not its display name).".to_owned(),
-            },
-            P::ClientIdIsTenantId => "Login is the same as azure_tenant_id: Login needs the application (client) ID, which is a different UUID.".to_owned(),
-            P::LoginNotEmail => "Login is not an email address; Databricks user names usually are.".to_owned(),
-            P::TenantIdMissing => "Extra has no azure_tenant_id; the azure_sp method needs the Entra ID tenant (directory) ID, and without it Airflow does not try an Entra ID sign-in at all.".to_owned(),
-            P::TenantIdInvalid => "azure_tenant_id is neither a UUID nor a domain name; Entra ID tenant IDs are UUIDs.".to_owned(),
-            P::TenantIdOverridesMethod { method } => format!(
-                "Extra has azure_tenant_id, so Airflow signs in as an Entra ID service principal with Login and Password before it ever tries the {method} method."
-            ),
-            P::ManagedIdentityClientIdInvalid => "azure_managed_identity_client_id is not a UUID; a managed identity's client ID is one.".to_owned(),
-            P::ResourceIdInvalid => "azure_resource_id does not look like an Azure Databricks workspace resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>).".to_owned(),
-            P::ResourceIdNeedsAzureLogin { method } => format!(
-                "Extra has azure_resource_id, so Airflow also asks Entra ID for an Azure management token with azure_tenant_id, Login and Password; with the {method} method that request fails."
-            ),
-            P::ExtraValueBlank { setting } => format!(
-                "{} has spaces, line breaks, quotes or invisible characters around or inside it.",
-                setting.key()
-            ),
-            P::ExtraNotUsed { setting, method } => format!(
-                "The {method} method does not use {}; Airflow ignores it.",
-                setting.key()
-            ),
-            P::SecretInHostField { found, embedded } => {
-                if *embedded {
-                    format!(
-                        "The workspace URL contains {}; the URL field is for the address only, and a secret in a URL ends up in logs and browser history.",
-                        found.describe()
+            P::SecretInLogin { found } => Wording::new(
+                Error,
+                "Login holds {found}; a secret does not belong in Login, which Airflow shows in plain text.",
+                "Move the secret into Password and put the right value in Login (empty for the pat method). If Login was saved or shared, treat the secret as exposed and replace it.",
+            )
+            .with("found", found.describe()),
+            P::ClientIdNotUuid { method } => {
+                // Entra ID application IDs are always UUIDs; for Databricks-managed
+                // principals the facts only vouch for Azure, so elsewhere it is a warning.
+                if *method == AuthMethod::AzureSp {
+                    Wording::new(
+                        Error,
+                        "Login is not a UUID; an Entra ID application (client) ID always is.",
+                        "Copy the Application (client) ID from the app's Overview page in the Azure portal.",
                     )
                 } else {
-                    format!(
-                        "The workspace URL field holds {}, not a URL.",
-                        found.describe()
+                    Wording::new(
+                        Warning,
+                        "Login is not a UUID; a Databricks service principal's Application ID is one (not its display name).",
+                        "Copy the Application ID from Settings, Identity and access, Service principals, in the workspace.",
                     )
                 }
             }
+            P::ClientIdIsTenantId => Wording::new(
+                Error,
+                "Login is the same as azure_tenant_id: Login needs the application (client) ID, which is a different UUID.",
+                "Copy the Application (client) ID from the app's Overview page; the Directory (tenant) ID below it goes in azure_tenant_id.",
+            ),
+            P::LoginNotEmail => Wording::new(
+                Info,
+                "Login is not an email address; Databricks user names usually are.",
+                "Check the user name in the workspace (your profile, top right).",
+            ),
+            P::TenantIdMissing => Wording::new(
+                Error,
+                "Extra has no azure_tenant_id; the azure_sp method needs the Entra ID tenant (directory) ID, and without it Airflow does not try an Entra ID sign-in at all.",
+                COPY_TENANT_ID,
+            ),
+            P::TenantIdInvalid => Wording::new(
+                Error,
+                "azure_tenant_id is neither a UUID nor a domain name; Entra ID tenant IDs are UUIDs.",
+                COPY_TENANT_ID,
+            ),
+            P::TenantIdOverridesMethod { method } => Wording::new(
+                Error,
+                "Extra has azure_tenant_id, so Airflow signs in as an Entra ID service principal with Login and Password before it ever tries the {method} method.",
+                "Remove azure_tenant_id from Extra, or choose the azure_sp method.",
+            )
+            .with("method", method.as_str()),
+            P::ManagedIdentityClientIdInvalid => Wording::new(
+                Error,
+                "azure_managed_identity_client_id is not a UUID; a managed identity's client ID is one.",
+                "Copy the Client ID from the managed identity's Overview page in the Azure portal, or leave it empty to use the system-assigned identity.",
+            ),
+            P::ResourceIdInvalid => Wording::new(
+                Warning,
+                "azure_resource_id does not look like an Azure Databricks workspace resource ID (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>).",
+                "Copy the Resource ID from the workspace's Properties page in the Azure portal, or remove it: it is only needed when the service principal is not a user of the workspace.",
+            ),
+            P::ResourceIdNeedsAzureLogin { method } => Wording::new(
+                Error,
+                "Extra has azure_resource_id, so Airflow also asks Entra ID for an Azure management token with azure_tenant_id, Login and Password; with the {method} method that request fails.",
+                "Remove azure_resource_id from Extra; it only works with the azure_sp and azure_mi methods.",
+            )
+            .with("method", method.as_str()),
+            P::ExtraValueWhitespace { setting } => Wording::new(
+                Error,
+                "{key} has spaces, line breaks, quotes or invisible characters around or inside it.",
+                "Copy {key} again, without anything around it.",
+            )
+            .with("key", setting.key()),
+            P::ExtraNotUsed { setting, method } => Wording::new(
+                Warning,
+                "The {method} method does not use {key}; Airflow ignores it.",
+                match (setting, method) {
+                    (ExtraSetting::AzureManagedIdentityClientId, AuthMethod::AzureDefault) => "Remove it; DefaultAzureCredential takes a user-assigned identity from the AZURE_CLIENT_ID environment variable on the machines where Airflow runs.",
+                    _ => "Remove {key} from Extra.",
+                },
+            )
+            .with("method", method.as_str())
+            .with("key", setting.key()),
+            P::SecretInUrlField { found, embedded } => Wording::new(
+                Error,
+                if *embedded {
+                    "The workspace URL contains {found}; the URL field is for the address only, and a secret in a URL ends up in logs and browser history."
+                } else {
+                    "The workspace URL field holds {found}, not a URL."
+                },
+                "Put only the workspace URL in the URL field and the secret in Password. If the URL was shared or saved, treat the secret as exposed and replace it.",
+            )
+            .with("found", found.describe()),
         }
+    }
+}
+
+const USE_LONG_LIVED: &str = "Use a personal access token (it starts with dapi) or a service principal (sp_oauth or azure_sp), for which Airflow fetches fresh tokens itself.";
+const COPY_TENANT_ID: &str = "Copy the Directory (tenant) ID from the app's Overview page in the Azure portal into azure_tenant_id.";
+
+impl Wording<'_> {
+    /// The slots `{title}` ("The Password") and `{name}` ("the Password") of a field.
+    fn field(self, field: SecretField) -> Self {
+        self.with("title", field.title()).with("name", field.name())
+    }
+}
+
+impl Diagnostic for CredentialProblem {
+    fn code(&self) -> &'static str {
+        variant_name(self)
+    }
+
+    fn severity(&self) -> Severity {
+        self.wording().severity
+    }
+
+    fn message(&self) -> String {
+        self.to_finding().message
     }
 
     fn fix(&self) -> String {
-        match self {
-            P::MethodNeedsAzure { .. } => "Choose pat (a personal access token) or sp_oauth (a Databricks service principal with an OAuth secret), or check that Host is the workspace you meant.".to_owned(),
-            P::PasswordAuthRetiring => "Use a personal access token (the pat method) or a service principal (sp_oauth) instead.".to_owned(),
-            P::SecretMissing { method } => match method {
-                AuthMethod::Pat | AuthMethod::PatBasic => "In the workspace, open Settings, Developer, Access tokens, generate a token, and paste it (shown once, it starts with dapi).".to_owned(),
-                AuthMethod::SpOauth => "On the service principal's page (Settings, Identity and access, Service principals), open Secrets, generate a secret, and paste it (shown once, it starts with dose).".to_owned(),
-                AuthMethod::AzureSp => "In the Azure portal, open Microsoft Entra ID, App registrations, your app, Certificates & secrets, create a client secret, and paste its Value (shown once).".to_owned(),
-                _ => "Type the Databricks user's password.".to_owned(),
-            },
-            P::PasswordUsedAsToken { .. } | P::PasswordNotUsed { .. } => "Clear the Password.".to_owned(),
-            P::ExtraTokenOverrides { method } => {
-                if matches!(method, AuthMethod::Pat | AuthMethod::PatBasic) {
-                    "Move the token into the Password and remove token from Extra.".to_owned()
-                } else {
-                    "Remove token from Extra.".to_owned()
-                }
-            }
-            P::LineBreak { field, .. } => format!("Paste {} again as one line, without the line break.", field.name()),
-            P::SurroundingSpace { field, .. } => format!("Remove the spaces around {}.", field.name()),
-            P::InnerSpace { field, .. } => format!("Remove the spaces inside {}; if the value was split across lines, copy it again in one piece.", field.name()),
-            P::InvisibleCharacter { field, .. } => format!("Delete {} and type or copy it again from its source (for example from a plain-text editor).", field.name()),
-            P::Quoted { field, .. } => format!("Remove the quotes around {}.", field.name()),
-            P::AuthSchemePrefix { field, scheme: AuthScheme::Bearer } => format!("Keep only the token in {}: remove Bearer, and anything before it.", field.name()),
-            P::AuthSchemePrefix { field, scheme: AuthScheme::Basic } => format!("Replace {} with the token itself; Airflow builds the header.", field.name()),
-            P::NameValueLine { field } => format!("Keep only the part after the equals sign (or colon) in {}, without quotes.", field.name()),
-            P::UrlNotSecret { .. } => "Put the workspace URL in Host, and the token or secret in Password.".to_owned(),
-            P::JsonNotSecret { .. } => "Put the JSON object in Extra, and only the token or secret in Password.".to_owned(),
-            P::NonAscii { field, .. } => format!("Copy {} again from where it was created, or type it in a plain-text editor first.", field.name()),
-            P::NotLatin1 { .. } => "Check the value for look-alike letters or symbols (such as curly quotes or a euro sign) and type them plainly.".to_owned(),
-            P::PatMalformed { field, defect } => match defect {
-                PatDefect::PastedTwice => format!("Keep one copy of the token in {}.", field.name()),
-                PatDefect::PrefixCase | PatDefect::UpperCase => "Copy the token again exactly as it was shown; do not change its case.".to_owned(),
-                _ => "Copy the token again in full. If it is lost, generate a new one in Settings, Developer, Access tokens (it is shown only once).".to_owned(),
-            },
-            P::TokenIdNotToken { .. } => "Paste the token itself. If you no longer have it, generate a new token in Settings, Developer, Access tokens, and copy it when it is shown.".to_owned(),
-            P::UuidNotSecret { method, .. } => match method {
-                AuthMethod::AzureSp => "In Certificates & secrets, copy the Value column, not the Secret ID. The value is shown only right after the secret is created; if it is hidden, create a new secret.".to_owned(),
-                AuthMethod::SpOauth => "IDs go in Login; put the OAuth secret (it starts with dose) in Password.".to_owned(),
-                _ => "Put the token or password in Password, not an ID.".to_owned(),
-            },
-            P::KindMismatch { field, found, .. } => {
-                if *field == SecretField::ExtraToken {
-                    "Remove token from Extra, and put the secret in the Password with the method that fits it.".to_owned()
-                } else {
-                    method_for(*found).to_owned()
-                }
-            }
-            P::PatUnrecognised { .. } => "Check that you copied the token itself; if the live check fails, generate a new one in Settings, Developer, Access tokens.".to_owned(),
-            P::OauthSecretUnrecognised => "For an Entra ID client secret, choose the azure_sp method; for sp_oauth, generate a secret on the service principal's Secrets tab in Databricks.".to_owned(),
-            P::OauthSecretLength { .. } => "Copy the secret again in full; if it is lost, generate a new one on the service principal's Secrets tab.".to_owned(),
-            P::JwtShortLived { .. } | P::JwtExpired { .. } => "Use a personal access token (it starts with dapi) or a service principal (sp_oauth or azure_sp), for which Airflow fetches fresh tokens itself.".to_owned(),
-            P::JwtNotYetValid { .. } => "Check this computer's clock, or wait; better, use a personal access token or a service principal.".to_owned(),
-            P::JwtUnreadable { .. } => "Copy the token again in full, or use a personal access token instead.".to_owned(),
-            P::JwtAudienceNotDatabricks { .. } => "Request the token for the Azure Databricks resource (2ff814a6-3304-4ab8-85cb-cd0e6f879c1d), or better, use the azure_sp method and let Airflow fetch tokens.".to_owned(),
-            P::LoginMissing { method } => match method {
-                AuthMethod::SpOauth => "Put the service principal's Application ID (a UUID, from Settings, Identity and access, Service principals) in Login.".to_owned(),
-                AuthMethod::AzureSp => "Put the application (client) ID from the app's Overview page in the Azure portal in Login.".to_owned(),
-                _ => "Put the Databricks user name (usually an email address) in Login.".to_owned(),
-            },
-            P::LoginNotUsed { .. } => "Clear Login.".to_owned(),
-            P::LoginSwitchesToBasic { .. } => "Leave Login empty so Airflow sends the token as a Bearer token.".to_owned(),
-            P::PatBasicLoginEmpty => "Nothing to do; or type token in Login if you need Basic authentication.".to_owned(),
-            P::PatBasicLoginNotToken => "Type token (lower case) in Login, or leave Login empty to use Bearer authentication.".to_owned(),
-            P::LoginBlank => "Remove the spaces and line breaks from Login, or type it again.".to_owned(),
-            P::LoginQuoted => "Remove the quotes around Login.".to_owned(),
-            P::SecretInLogin { .. } => "Move the secret into Password and put the right value in Login (empty for the pat method). If Login was saved or shared, treat the secret as exposed and replace it.".to_owned(),
-            P::ClientIdNotUuid { method } => match method {
-                AuthMethod::AzureSp => "Copy the Application (client) ID from the app's Overview page in the Azure portal.".to_owned(),
-                _ => "Copy the Application ID from Settings, Identity and access, Service principals, in the workspace.".to_owned(),
-            },
-            P::ClientIdIsTenantId => "Copy the Application (client) ID from the app's Overview page; the Directory (tenant) ID below it goes in azure_tenant_id.".to_owned(),
-            P::LoginNotEmail => "Check the user name in the workspace (your profile, top right).".to_owned(),
-            P::TenantIdMissing | P::TenantIdInvalid => "Copy the Directory (tenant) ID from the app's Overview page in the Azure portal into azure_tenant_id.".to_owned(),
-            P::TenantIdOverridesMethod { .. } => "Remove azure_tenant_id from Extra, or choose the azure_sp method.".to_owned(),
-            P::ManagedIdentityClientIdInvalid => "Copy the Client ID from the managed identity's Overview page in the Azure portal, or leave it empty to use the system-assigned identity.".to_owned(),
-            P::ResourceIdInvalid => "Copy the Resource ID from the workspace's Properties page in the Azure portal, or remove it: it is only needed when the service principal is not a user of the workspace.".to_owned(),
-            P::ResourceIdNeedsAzureLogin { .. } => "Remove azure_resource_id from Extra; it only works with the azure_sp and azure_mi methods.".to_owned(),
-            P::ExtraValueBlank { setting } => format!("Copy {} again, without anything around it.", setting.key()),
-            P::ExtraNotUsed { setting: ExtraSetting::AzureManagedIdentityClientId, method: AuthMethod::AzureDefault } => "Remove it; DefaultAzureCredential takes a user-assigned identity from the AZURE_CLIENT_ID environment variable on the machines where Airflow runs.".to_owned(),
-            P::ExtraNotUsed { setting, .. } => format!("Remove {} from Extra.", setting.key()),
-            P::SecretInHostField { .. } => "Put only the workspace URL in the URL field and the secret in Password. If the URL was shared or saved, treat the secret as exposed and replace it.".to_owned(),
-        }
+        self.to_finding().fix
+    }
+
+    fn to_finding(&self) -> Finding {
+        self.wording().finding(self.code())
     }
 }
 
@@ -714,7 +780,7 @@ mod tests {
     #[test]
     fn severity_follows_what_airflow_will_do() {
         let mismatch = |found, method| {
-            P::KindMismatch {
+            P::SecretKindMismatch {
                 field: SecretField::Password,
                 found,
                 method,

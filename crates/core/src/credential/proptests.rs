@@ -351,7 +351,7 @@ proptest! {
     ) {
         let _ = classify_secret(&pasted.text);
         let _ = cloud_of_host(&pasted.text);
-        if let Some(problem) = secret_in_host_field(&pasted.text) {
+        if let Some(problem) = secret_in_url_field(&pasted.text) {
             let shown = format!("{} {} {problem:?}", problem.message(), problem.fix());
             prop_assert_eq!(leaked_piece(pasted.checked(), &shown), None);
         }
@@ -378,7 +378,7 @@ fn long_garbage_is_handled_quickly() {
             input.extra.azure_tenant_id = Some(text.clone());
             let started = std::time::Instant::now();
             let analysis = analyse_credential(&input);
-            let _ = secret_in_host_field(text);
+            let _ = secret_in_url_field(text);
             analysing += started.elapsed();
             // Each text repeats with a period under 8 characters (but for its end), so
             // its first and last 64 characters hold every 8-character piece it has.

@@ -4,47 +4,10 @@
 //! fixed-layout prefix or character-class check, so plain string code is clearer than
 //! pulling a regex engine into the WebAssembly page.
 
+pub use crate::secret::detect::SecretShape;
+pub(crate) use crate::secret::detect::{is_pat, is_uuid};
+use crate::secret::detect::{is_token_id, issued_secret, issued_secrets_in, looks_like_jwt};
 use serde::Serialize;
-
-/// The shape of a text that was pasted where a secret (or a URL) belongs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SecretShape {
-    /// Nothing but blanks.
-    Empty,
-    /// Databricks personal access token: `dapi` + 32 lower-case hex, optional `-<digit>`.
-    Pat,
-    /// Starts with `dapi` but is not a well-formed personal access token.
-    MalformedPat,
-    /// Databricks OAuth client secret (`dose...`).
-    OauthSecret,
-    /// Databricks scoped API token (`dsapi...`).
-    ScopedToken,
-    /// Databricks OAuth refresh token (`doau...`).
-    OauthRefreshToken,
-    /// Another Databricks-issued secret prefix (`dkea...`).
-    OtherDatabricksSecret,
-    /// A JSON Web Token: an OAuth access token from Databricks or Microsoft Entra ID.
-    Jwt,
-    /// 64 hex characters: the token's ID from the token list, not the token.
-    TokenId64Hex,
-    /// A Microsoft Entra ID client secret value (`xxx8Q~...`).
-    AzureClientSecret,
-    /// A UUID: a client, application, tenant or secret ID.
-    Uuid,
-    /// A URL or a Databricks host name.
-    Url,
-    /// A JSON object (for example a connection's Extra).
-    JsonObject,
-    /// A `NAME=value` line, e.g. from a `.env` file or an `export` command.
-    NameValueLine,
-    /// A value that starts with an HTTP auth scheme (`Bearer `, `Basic `) or header name.
-    AuthHeader,
-    /// A value wrapped in a pair of quotes.
-    Quoted,
-    /// None of the above.
-    Unknown,
-}
 
 impl SecretShape {
     /// True for the shapes that are (or contain) a credential: what must never sit in a
@@ -61,6 +24,7 @@ impl SecretShape {
                 | SecretShape::Jwt
                 | SecretShape::TokenId64Hex
                 | SecretShape::AzureClientSecret
+                | SecretShape::UrlPassword
         )
     }
 
@@ -81,6 +45,7 @@ impl SecretShape {
             SecretShape::Jwt => "an OAuth access token (a JWT)",
             SecretShape::TokenId64Hex => "a token's ID (64 hexadecimal characters)",
             SecretShape::AzureClientSecret => "a Microsoft Entra ID (Azure) client secret",
+            SecretShape::UrlPassword => "a password in a URL",
             SecretShape::Uuid => "an ID in UUID form",
             SecretShape::Url => "a URL",
             SecretShape::JsonObject => "a JSON object",
@@ -266,21 +231,10 @@ pub(crate) fn classify_core(text: &str) -> SecretShape {
             return SecretShape::MalformedPat;
         }
     }
-    for (prefix, shape) in [
-        ("dsapi", SecretShape::ScopedToken),
-        ("dose", SecretShape::OauthSecret),
-        ("doau", SecretShape::OauthRefreshToken),
-        ("dkea", SecretShape::OtherDatabricksSecret),
-    ] {
-        // Databricks' own scanner rules put 32 characters after each prefix; 16 is
-        // enough to tell a secret from a word that happens to start the same way.
-        if let Some(rest) = text.strip_prefix(prefix) {
-            if rest.len() >= 16 && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return shape;
-            }
-        }
+    if let Some(shape) = issued_secret(text) {
+        return shape;
     }
-    if text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit()) {
+    if is_token_id(text) {
         return SecretShape::TokenId64Hex;
     }
     if is_uuid(text) {
@@ -292,24 +246,8 @@ pub(crate) fn classify_core(text: &str) -> SecretShape {
     SecretShape::Unknown
 }
 
-/// `dapi` + 32 lower-case hex, optionally `-<digit>` (gitleaks and TruffleHog rules).
-pub(crate) fn is_pat(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix("dapi") else {
-        return false;
-    };
-    // Byte 32 may fall inside a character: then the token is not hex, and not a token.
-    let Some((hex, suffix)) = rest.split_at_checked(32) else {
-        return false;
-    };
-    hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        && (suffix.is_empty()
-            || (suffix.len() == 2
-                && suffix.starts_with('-')
-                && suffix.as_bytes().get(1).is_some_and(u8::is_ascii_digit)))
-}
-
 /// What is wrong with a value that starts with `dapi` but is not a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PatDefect {
     /// `DAPI` or `Dapi`: the prefix is always lower case.
     PrefixCase,
@@ -353,12 +291,6 @@ pub(crate) fn pat_defect(text: &str) -> PatDefect {
     PatDefect::BadSuffix
 }
 
-pub(crate) fn is_uuid(text: &str) -> bool {
-    // The hyphenated form only: that is how Azure and Databricks show every ID, and the
-    // uuid crate alone would also accept 32 bare hex digits or braces.
-    text.len() == 36 && uuid::Uuid::try_parse(text).is_ok()
-}
-
 /// Entra ID client secret values since 2021: 3 characters, a digit, `Q~`, then 31 to 34
 /// more (the gitleaks `azure-ad-client-secret` rule). Older secrets have no fixed shape.
 fn is_azure_client_secret(text: &str) -> bool {
@@ -376,16 +308,6 @@ fn is_azure_client_secret(text: &str) -> bool {
         && rest.iter().all(|&c| set(c))
 }
 
-/// The DNS zones of Databricks workspaces (shared/facts/databricks.md §1), so a host name
-/// without a scheme is still seen as a URL.
-const DATABRICKS_ZONES: [&str; 5] = [
-    "databricks.com",
-    "azuredatabricks.net",
-    "databricks.azure.us",
-    "databricks.azure.cn",
-    "databricks.us",
-];
-
 fn looks_like_url(text: &str) -> bool {
     if let Some((scheme, _)) = text.split_once("://") {
         return scheme
@@ -402,30 +324,7 @@ fn looks_like_url(text: &str) -> bool {
     let host = text.split(['/', '?', '#']).next().unwrap_or(text);
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
     let host = host.trim_end_matches('.');
-    host.starts_with("www.")
-        || DATABRICKS_ZONES
-            .iter()
-            .any(|zone| host.len() > zone.len() && host.ends_with(&format!(".{zone}")))
-}
-
-/// Three base64url segments with a header that starts like every JSON object does
-/// (`{"` encodes to `eyJ`). The header is decoded in [`super::jwt`].
-fn looks_like_jwt(text: &str) -> bool {
-    let mut parts = text.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let b64url = |s: &str| {
-        s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='))
-    };
-    header.starts_with("eyJ")
-        && !payload.is_empty()
-        && b64url(header)
-        && b64url(payload)
-        && b64url(signature)
+    host.starts_with("www.") || crate::host::databricks_zone(host).is_some()
 }
 
 /// Line-break characters: what a copy from a terminal or `echo` adds.
@@ -504,25 +403,7 @@ pub(crate) fn compact(core: &str) -> String {
 
 /// Finds a Databricks token inside a longer text (a URL with `?token=` or user info).
 pub(crate) fn embedded_databricks_token(text: &str) -> Option<SecretShape> {
-    for (start, _) in text.match_indices("dapi") {
-        if let Some(candidate) = text.get(start..start + 36) {
-            if is_pat(candidate) {
-                return Some(SecretShape::Pat);
-            }
-        }
-    }
-    for (prefix, shape) in [
-        ("dose", SecretShape::OauthSecret),
-        ("dsapi", SecretShape::ScopedToken),
-    ] {
-        for (start, _) in text.match_indices(prefix) {
-            let tail = text.get(start + prefix.len()..).unwrap_or("");
-            if tail.chars().take_while(char::is_ascii_alphanumeric).count() >= 32 {
-                return Some(shape);
-            }
-        }
-    }
-    None
+    issued_secrets_in(text).first().map(|(shape, _)| *shape)
 }
 
 #[cfg(test)]

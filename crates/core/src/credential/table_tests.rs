@@ -60,7 +60,7 @@ const ALL_CODES: [&str; 49] = [
     "resource_id_needs_azure_login",
     "extra_value_whitespace",
     "extra_not_used",
-    "secret_in_host_field",
+    "secret_in_url_field",
 ];
 
 struct Table {
@@ -266,9 +266,9 @@ fn the_url_field_check_finds_pasted_secrets() {
     for case in &table.host_field_cases {
         let name = case["name"].as_str().expect("name");
         let text = table.fill(case["text"].as_str().expect("text"), None);
-        let got = secret_in_host_field(&text).map(|p| code_and_severity(p.code(), p.severity()));
+        let got = secret_in_url_field(&text).map(|p| code_and_severity(p.code(), p.severity()));
         assert_eq!(got.as_deref(), case["expect"].as_str(), "{name}");
-        if let Some(problem) = secret_in_host_field(&text) {
+        if let Some(problem) = secret_in_url_field(&text) {
             let shown = format!("{} {} {problem:?}", problem.message(), problem.fix());
             assert_eq!(leaked_piece(&text, &shown), None, "{name}");
         }

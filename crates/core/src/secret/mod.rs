@@ -2,6 +2,10 @@
 //! `Display` never show the value, so a secret cannot leak through logs, error messages
 //! or a derived `Debug` of a struct that contains it.
 
+pub mod detect;
+
+pub use detect::SecretShape;
+
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq, Default)]
