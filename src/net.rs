@@ -4,11 +4,11 @@
 //!
 //! Components call [`run_check`] only.
 
+use dbx_check_core::check::relay::{page_mark_confirms, PAGE_MARK_NAME};
 use dbx_check_core::check::{
     CheckPlan, CheckReport, CheckRun, NextRequest, Progress, RawOutcome, Route, RunState,
     Transport, MAX_ANSWER_BYTES, PROBE_TIMEOUT_MS,
 };
-use dbx_check_core::relay::{page_mark_confirms, PAGE_MARK_NAME};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};

@@ -15,7 +15,6 @@ pub mod finding;
 pub mod form;
 pub mod host;
 pub mod import;
-pub mod relay;
 pub mod secret;
 #[cfg(test)]
 mod unicode_spots;

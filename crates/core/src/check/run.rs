@@ -158,7 +158,7 @@ pub enum RunProblem {
     /// A step needs the OAuth access token, and no earlier step gave one.
     NoAccessToken { step: Step },
     /// The page's relay refused to forward the request, with its own reason and fix.
-    RelayRefused(crate::relay::RelayRefused),
+    RelayRefused(super::relay::RelayRefused),
     /// A terminal paste without the answer to Airflow's own test: no verdict to give.
     AirflowTestNotPasted,
 }
@@ -420,7 +420,7 @@ impl CheckRun {
         // workspace's answer, and its transport failures are the ones a direct call
         // would have met.
         if self.route == Route::Relay && outcome.transport == Transport::Ok {
-            let relayed = crate::relay::relayed_outcome(
+            let relayed = super::relay::relayed_outcome(
                 step,
                 outcome.status.unwrap_or(0),
                 outcome.headers.iter().cloned().collect(),
@@ -507,7 +507,7 @@ impl CheckRun {
 
     /// True when the report would offer the relay and the page has not said yet whether
     /// it is served by one: read the relay's mark on the page
-    /// ([`crate::relay::page_mark_confirms`]) and tell [`CheckRun::relay_checked`].
+    /// ([`super::relay::page_mark_confirms`]) and tell [`CheckRun::relay_checked`].
     pub fn wants_relay_check(&self) -> bool {
         self.relay == RelayKnown::Unknown
             && self.route == Route::Direct
@@ -663,7 +663,7 @@ impl CheckRun {
                 Some(format!("{}/", target.origin().ascii_serialization())),
             ),
             Route::Relay => (
-                crate::relay::relay_path(target.host_str().unwrap_or_default(), step),
+                super::relay::relay_path(target.host_str().unwrap_or_default(), step),
                 None,
             ),
         };
