@@ -61,9 +61,6 @@ pub async fn run_check(
         }
         on_progress(&run);
     }
-    if run.wants_relay_check() {
-        run.relay_checked(relay_available());
-    }
     // Never leave the page saying "checking": the core's bound makes this unreachable.
     if run.state() == RunState::Checking {
         run.cancel();

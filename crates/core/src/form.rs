@@ -239,7 +239,6 @@ pub fn assess(input: &FormInput) -> FormAssessment {
     let needs_confirmation = outside_zones && input.route == Route::Relay;
     let terminal = match (&readiness, &plan) {
         (Err(NotReady::OutsideZones { .. }), Some(plan)) => Some(WaysOn {
-            relay: false,
             bash: terminal_route(plan, Shell::Bash),
             powershell: terminal_route(plan, Shell::PowerShell),
             airflow_cli: airflow_cli_route(&input.conn_id),

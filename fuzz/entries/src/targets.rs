@@ -197,8 +197,8 @@ pub fn terminal(data: &[u8]) {
 }
 
 /// One check as the page drives it: `plan_check`, `CheckRun::start`, then each answer
-/// recorded until the run stops, and the report. Selectors: method, route, flags (bit 0:
-/// the relay health answer, bit 1: cancel when the answers run out). Fields: host, login,
+/// recorded until the run stops, and the report. Selectors: method, route, flags (bit 1:
+/// cancel when the answers run out; bit 0 is unused, so saved inputs keep their meaning). Fields: host, login,
 /// secret, conn id, then one answer per field in [`diagnose`]'s layout split at [`SUB`].
 pub fn check_run(data: &[u8]) {
     let mut r = Reader::new(data);
@@ -231,9 +231,6 @@ pub fn check_run(data: &[u8]) {
         }
     }
     black_box(run.record(RawOutcome::failed(Step::SparkVersions, Transport::Timeout)));
-    if run.wants_relay_check() {
-        run.relay_checked(flags & 1 != 0);
-    }
     black_box(serde_json::to_string(&run.report()).ok());
 }
 
