@@ -4,11 +4,11 @@
 //!
 //! Components call [`run_check`] only.
 
+use dbx_check_core::check::relay::{page_mark_confirms, PAGE_MARK_NAME};
 use dbx_check_core::check::{
     CheckPlan, CheckReport, CheckRun, NextRequest, Progress, RawOutcome, Route, RunState,
     Transport, MAX_ANSWER_BYTES, PROBE_TIMEOUT_MS,
 };
-use dbx_check_core::relay::{page_mark_confirms, PAGE_MARK_NAME};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
@@ -60,9 +60,6 @@ pub async fn run_check(
             }
         }
         on_progress(&run);
-    }
-    if run.wants_relay_check() {
-        run.relay_checked(relay_available());
     }
     // Never leave the page saying "checking": the core's bound makes this unreachable.
     if run.state() == RunState::Checking {

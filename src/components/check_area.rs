@@ -114,9 +114,9 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
             </div>
             { match (&state.check, &assessment.terminal) {
                 (CheckStatus::Answered(report), _) if report.ways_on.is_some() => {
-                    report.ways_on.as_ref().map(|ways| ways_on(state, ways, start(Route::Relay))).unwrap_or_default()
+                    report.ways_on.as_ref().map(|ways| ways_on(state, ways)).unwrap_or_default()
                 }
-                (_, Some(ways)) => ways_on(state, ways, Callback::noop()),
+                (_, Some(ways)) => ways_on(state, ways),
                 _ => Html::default(),
             } }
         </div>
@@ -183,11 +183,7 @@ fn answered(state: &UseReducerHandle<PageState>, report: &CheckReport) -> Html {
     }
 }
 
-fn ways_on(
-    state: &UseReducerHandle<PageState>,
-    ways: &WaysOn,
-    via_relay: Callback<MouseEvent>,
-) -> Html {
+fn ways_on(state: &UseReducerHandle<PageState>, ways: &WaysOn) -> Html {
     let on_paste = {
         let state = state.clone();
         Callback::from(move |e: InputEvent| {
@@ -222,12 +218,6 @@ fn ways_on(
             }
             if let Some(Err(f)) = &state.pasted {
                 <Findings id="pasted-findings" findings={vec![f.clone()]} />
-            }
-            if ways.relay {
-                <p>
-                    <button type="button" id="check-via-relay" class="secondary" onclick={via_relay}>{ "Check through this page's relay" }</button>
-                    <span class="help">{ " Or let the relay on this page's own server send the same requests, where the browser's rule does not apply." }</span>
-                </p>
             }
             <p>{ "Or, where Airflow runs:" }</p>
             <pre data-route="airflow">{ ways.airflow_cli.bash.clone() }</pre>

@@ -186,6 +186,30 @@ pub struct AirflowValues {
     pub findings: Vec<Finding>,
 }
 
+impl AirflowValues {
+    /// No form written yet: only the requirements line, which needs no connection.
+    fn unwritten(requirements: String) -> AirflowValues {
+        AirflowValues {
+            fields: None,
+            uri: None,
+            env: None,
+            env_json: None,
+            cli: None,
+            cli_json: None,
+            yaml: None,
+            dotenv: None,
+            requirements,
+            aws_secrets_manager: None,
+            gcp_secret_manager: None,
+            azure_key_vault: None,
+            vault: None,
+            kubernetes: None,
+            helm: None,
+            findings: Vec::new(),
+        }
+    }
+}
+
 impl fmt::Debug for AirflowValues {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let shown = |form: &Option<String>| form.as_ref().map(|_| "<redacted>");
@@ -499,7 +523,25 @@ fn form_fields(conn: &AirflowConnection) -> ConnectionFields {
 /// assert!(values.findings.iter().any(|f| f.code == "sql_needs_http_path"));
 /// ```
 pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
-    build_values(req, None)
+    build_values(req, airflow_host(&req.host), None, None).0
+}
+
+/// [`airflow_values`] for the page's form, which has analysed `req.host` already
+/// (`host` is that analysis's Host value), and the same forms with `mask` in place of
+/// the secret, for the screen.
+pub(crate) fn airflow_values_masked(
+    req: &ConnectionRequest,
+    host: Option<&str>,
+    mask: &str,
+) -> (AirflowValues, AirflowValues) {
+    let host = if req.host.trim().is_empty() {
+        Err(AirflowProblem::HostMissing)
+    } else {
+        host.map(str::to_owned).ok_or(AirflowProblem::HostUnusable)
+    };
+    let (values, masked) = build_values(req, host, None, Some(mask));
+    let masked = masked.unwrap_or_else(|| AirflowValues::unwritten(values.requirements.clone()));
+    (values, masked)
 }
 
 /// [`airflow_values`] with the secrets-store forms (`aws_secrets_manager` … `helm`) and
@@ -507,7 +549,7 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
 /// show the stores, and what it never names is not in its WebAssembly (the stores cost
 /// 3 KB brotli, over the issue's budget).
 pub fn airflow_values_with_stores(req: &ConnectionRequest) -> AirflowValues {
-    build_values(req, Some(add_stores))
+    build_values(req, airflow_host(&req.host), Some(add_stores), None).0
 }
 
 /// Fills the store forms of a connection whose secret can be typed at a prompt.
@@ -535,27 +577,18 @@ fn add_stores(
     values.helm = found.helm;
 }
 
-fn build_values(req: &ConnectionRequest, stores_step: Option<StoresStep>) -> AirflowValues {
+/// The values of `req` for the Host `host` (what [`airflow_host`] made of `req.host`),
+/// and, when `mask` is given, the same forms written with `mask` standing in for a
+/// non-empty secret (the page's on-screen copy): one analysis, two writings.
+fn build_values(
+    req: &ConnectionRequest,
+    host: Result<String, AirflowProblem>,
+    stores_step: Option<StoresStep>,
+    mask: Option<&str>,
+) -> (AirflowValues, Option<AirflowValues>) {
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<AirflowProblem> = Vec::new();
-    let mut values = AirflowValues {
-        fields: None,
-        uri: None,
-        env: None,
-        env_json: None,
-        cli: None,
-        cli_json: None,
-        yaml: None,
-        dotenv: None,
-        requirements: requirements_line(req.airflow, req.method),
-        aws_secrets_manager: None,
-        gcp_secret_manager: None,
-        azure_key_vault: None,
-        vault: None,
-        kubernetes: None,
-        helm: None,
-        findings: Vec::new(),
-    };
+    let mut values = AirflowValues::unwritten(requirements_line(req.airflow, req.method));
 
     let conn_id = check_conn_id(&req.conn_id);
     if let Err(problem) = &conn_id {
@@ -567,7 +600,7 @@ fn build_values(req: &ConnectionRequest, stores_step: Option<StoresStep>) -> Air
             .extra
             .iter()
             .any(|(k, v)| k.contains('\0') || has_nul(v));
-    let conn = match airflow_host(&req.host) {
+    let conn = match host {
         Err(problem) => {
             problems.push(problem);
             None
@@ -580,67 +613,12 @@ fn build_values(req: &ConnectionRequest, stores_step: Option<StoresStep>) -> Air
     };
 
     if let Some(conn) = &conn {
-        problems.extend(sending_problems(req.method, conn));
-        let uri = uri::connection_uri(conn);
-        let json = connection_json(conn);
-
-        let line_break = [
-            (CredentialField::Login, conn.login.as_str()),
-            (CredentialField::Secret, conn.password.expose()),
-        ]
-        .into_iter()
-        .find(|(_, text)| text.contains(['\n', '\r']));
-        match line_break {
-            Some((field, _)) => problems.push(AirflowProblem::LineBreakNotTypeable { field }),
-            None => values.fields = Some(form_fields(conn)),
-        }
-
-        if let Ok(id) = &conn_id {
-            values.env = shell::export_line(id, &uri);
-            values.env_json = shell::export_line(id, &json);
-            // Commands ask for the secret; a prompt cannot take every secret.
-            let promptable = stores::promptable(conn.password.expose());
-            if !promptable {
-                problems.push(AirflowProblem::SecretNotPromptable);
-            }
-            let prompt = promptable.then(|| stores::prompt_label(req.method));
-            values.cli = shell::cli_fields(id, conn, prompt);
-            values.cli_json = shell::cli_json(id, conn, prompt);
-            if let Some(step) = stores_step.filter(|_| promptable) {
-                step(id, conn, req, &mut values, &mut problems);
-            }
-            values.yaml = Some(yaml::astro_settings(id, conn));
-            if id.is_dotenv_key() {
-                // Single quotes: Docker Compose keeps them literal (no `$` expansion, no
-                // `#` comment) and Astro's standalone mode strips one pair; the encoded URI
-                // never holds a `'`.
-                values.dotenv = Some(format!("{}='{}'", id.env_var(), uri));
-            }
-            if !id.is_shell_name() {
-                problems.push(AirflowProblem::ConnIdNotShellName { var: id.env_var() });
-            }
-            if !id.is_dotenv_key() {
-                problems.push(AirflowProblem::ConnIdNotDotenvKey { var: id.env_var() });
-            }
-            let quoted = [id.as_str(), conn.login.as_str(), conn.password.expose()]
-                .iter()
-                .any(|v| v.contains('\''))
-                || Value::Object(conn.extra.clone()).to_string().contains('\'');
-            if quoted {
-                problems.push(AirflowProblem::QuoteBreaksOldAstroCli);
-            }
-            problems.push(AirflowProblem::TestConnectionDisabled {
-                command: shell::test_command(id),
-            });
-        }
-        values.uri = Some(uri);
-
-        problems.push(AirflowProblem::SchemaAndPortEmpty);
-        problems.push(AirflowProblem::EnvConnectionNotInUi);
-        if !conn.extra.contains_key("http_path") {
-            problems.push(AirflowProblem::SqlNeedsHttpPath);
-        }
+        write_forms(&mut values, &conn_id, conn, req, stores_step, &mut problems);
     }
+    let masked = mask.map(|mask| match &conn {
+        Some(conn) => masked_forms(&values, &conn_id, conn, mask),
+        None => AirflowValues::unwritten(values.requirements.clone()),
+    });
     problems.push(AirflowProblem::ProviderPinned {
         airflow: req.airflow,
     });
@@ -652,7 +630,118 @@ fn build_values(req: &ConnectionRequest, stores_step: Option<StoresStep>) -> Air
     // Errors first, then warnings, then notes; stable within each.
     crate::finding::errors_first(&mut findings);
     values.findings = findings;
-    values
+    (values, masked)
+}
+
+/// The forms of `values` (written for `conn`) with `mask` in place of a non-empty
+/// secret. The commands never hold the secret (they ask for it), so they are the same;
+/// the forms that hold it are written again from the masked connection.
+fn masked_forms(
+    values: &AirflowValues,
+    conn_id: &Result<ConnId, ConnIdProblem>,
+    conn: &AirflowConnection,
+    mask: &str,
+) -> AirflowValues {
+    let conn = AirflowConnection {
+        password: if conn.password.is_empty() {
+            Secret::default()
+        } else {
+            Secret::new(mask)
+        },
+        ..conn.clone()
+    };
+    let mut masked = AirflowValues::unwritten(values.requirements.clone());
+    masked.cli = values.cli.clone();
+    masked.cli_json = values.cli_json.clone();
+    masked.fields = values.fields.as_ref().map(|fields| ConnectionFields {
+        password: conn.password.expose().to_owned(),
+        ..fields.clone()
+    });
+    let uri = uri::connection_uri(&conn);
+    if let Ok(id) = conn_id {
+        masked.env = shell::export_line(id, &uri);
+        masked.env_json = shell::export_line(id, &connection_json(&conn));
+        masked.yaml = Some(yaml::astro_settings(id, &conn));
+        if id.is_dotenv_key() {
+            masked.dotenv = Some(dotenv_line(id, &uri));
+        }
+    }
+    masked.uri = Some(uri);
+    masked
+}
+
+/// Single quotes: Docker Compose keeps them literal (no `$` expansion, no `#` comment)
+/// and Astro's standalone mode strips one pair; the encoded URI never holds a `'`.
+fn dotenv_line(id: &ConnId, uri: &str) -> String {
+    format!("{}='{}'", id.env_var(), uri)
+}
+
+/// Writes every form of `conn` into `values`, with the problems the writing meets.
+fn write_forms(
+    values: &mut AirflowValues,
+    conn_id: &Result<ConnId, ConnIdProblem>,
+    conn: &AirflowConnection,
+    req: &ConnectionRequest,
+    stores_step: Option<StoresStep>,
+    problems: &mut Vec<AirflowProblem>,
+) {
+    problems.extend(sending_problems(req.method, conn));
+    let uri = uri::connection_uri(conn);
+    let json = connection_json(conn);
+
+    let line_break = [
+        (CredentialField::Login, conn.login.as_str()),
+        (CredentialField::Secret, conn.password.expose()),
+    ]
+    .into_iter()
+    .find(|(_, text)| text.contains(['\n', '\r']));
+    match line_break {
+        Some((field, _)) => problems.push(AirflowProblem::LineBreakNotTypeable { field }),
+        None => values.fields = Some(form_fields(conn)),
+    }
+
+    if let Ok(id) = &conn_id {
+        values.env = shell::export_line(id, &uri);
+        values.env_json = shell::export_line(id, &json);
+        // Commands ask for the secret; a prompt cannot take every secret.
+        let promptable = stores::promptable(conn.password.expose());
+        if !promptable {
+            problems.push(AirflowProblem::SecretNotPromptable);
+        }
+        let prompt = promptable.then(|| stores::prompt_label(req.method));
+        values.cli = shell::cli_fields(id, conn, prompt);
+        values.cli_json = shell::cli_json(id, conn, prompt);
+        if let Some(step) = stores_step.filter(|_| promptable) {
+            step(id, conn, req, values, problems);
+        }
+        values.yaml = Some(yaml::astro_settings(id, conn));
+        if id.is_dotenv_key() {
+            values.dotenv = Some(dotenv_line(id, &uri));
+        }
+        if !id.is_shell_name() {
+            problems.push(AirflowProblem::ConnIdNotShellName { var: id.env_var() });
+        }
+        if !id.is_dotenv_key() {
+            problems.push(AirflowProblem::ConnIdNotDotenvKey { var: id.env_var() });
+        }
+        let quoted = [id.as_str(), conn.login.as_str(), conn.password.expose()]
+            .iter()
+            .any(|v| v.contains('\''))
+            || Value::Object(conn.extra.clone()).to_string().contains('\'');
+        if quoted {
+            problems.push(AirflowProblem::QuoteBreaksOldAstroCli);
+        }
+        problems.push(AirflowProblem::TestConnectionDisabled {
+            command: shell::test_command(id),
+        });
+    }
+    values.uri = Some(uri);
+
+    problems.push(AirflowProblem::SchemaAndPortEmpty);
+    problems.push(AirflowProblem::EnvConnectionNotInUi);
+    if !conn.extra.contains_key("http_path") {
+        problems.push(AirflowProblem::SqlNeedsHttpPath);
+    }
 }
 
 #[cfg(test)]

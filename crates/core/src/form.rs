@@ -3,7 +3,7 @@
 //! credential check, the host value feeds the Airflow values and the request plan) and
 //! decides whether a live check may start, so the page's components decide nothing.
 
-use crate::airflow::{airflow_values, AirflowValues, AirflowVersion, ConnectionRequest};
+use crate::airflow::{airflow_values_masked, AirflowValues, AirflowVersion, ConnectionRequest};
 use crate::check::{
     airflow_cli_route, plan_check, terminal_route, CheckPlan, Route, Shell, WaysOn,
 };
@@ -228,11 +228,7 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         now_unix: input.now_unix,
     });
     let request = connection_request(input, &host);
-    let airflow = airflow_values(&request);
-    let masked = airflow_values(&ConnectionRequest {
-        secret: Secret::new(MASK_PLACEHOLDER),
-        ..request
-    });
+    let (airflow, masked) = airflow_values_masked(&request, host.host.as_deref(), MASK_PLACEHOLDER);
     let plan = host.host.as_deref().map(|h| {
         let mut plan = plan_check(h, input.method, &input.login, &input.secret);
         plan.workspace_id = host.workspace_id.clone().zip(host.workspace_id_source);
@@ -243,7 +239,6 @@ pub fn assess(input: &FormInput) -> FormAssessment {
     let needs_confirmation = outside_zones && input.route == Route::Relay;
     let terminal = match (&readiness, &plan) {
         (Err(NotReady::OutsideZones { .. }), Some(plan)) => Some(WaysOn {
-            relay: false,
             bash: terminal_route(plan, Shell::Bash),
             powershell: terminal_route(plan, Shell::PowerShell),
             airflow_cli: airflow_cli_route(&input.conn_id),
@@ -726,6 +721,80 @@ mod tests {
         assert!(!extra.contains("azure_tenant_id"), "{extra}");
     }
 
+    /// The on-screen copies as they were written before the form built its values once:
+    /// the Airflow values built a second time with the mask as the secret (and, as
+    /// `assess` does, nothing to show for a credential with an error).
+    fn shown_by_a_second_build(input: &FormInput) -> Vec<Option<String>> {
+        let usable = assess(input).credential.usable();
+        let input = effective_input(input);
+        let request = connection_request(&input, &analyse_host(&input.workspace_url));
+        let real = crate::airflow::airflow_values(&request);
+        let masked = crate::airflow::airflow_values(&ConnectionRequest {
+            secret: Secret::new(MASK_PLACEHOLDER),
+            ..request
+        });
+        outputs(&input.conn_id, &real, &masked, input.secret.is_empty())
+            .into_iter()
+            .map(|o| o.shown.filter(|_| usable || o.key == "requirements"))
+            .collect()
+    }
+
+    fn shown(a: &FormAssessment) -> Vec<Option<String>> {
+        a.outputs.iter().map(|o| o.shown.clone()).collect()
+    }
+
+    #[test]
+    fn the_masked_values_are_the_real_ones_with_the_secret_masked() {
+        let a = assess(&form(
+            "https://dbc-1.cloud.databricks.com",
+            AuthMethod::SpOauth,
+            "c-1",
+            "s3cretOAuthValue",
+        ));
+        assert!(a.credential.usable());
+        for o in &a.outputs {
+            let (Some(text), Some(shown)) = (&o.text, &o.shown) else {
+                panic!("{}: no value", o.key);
+            };
+            assert!(!shown.contains("s3cretOAuthValue"), "{}", o.key);
+            assert_eq!(*shown, text.replace("s3cretOAuthValue", MASK), "{}", o.key);
+        }
+        assert!(a
+            .outputs
+            .iter()
+            .any(|o| o.shown.as_ref().is_some_and(|s| s.contains(MASK))));
+    }
+
+    #[test]
+    fn the_masked_values_are_those_of_a_second_build_with_the_mask_as_secret() {
+        let secrets = [
+            PAT,
+            "",
+            "a'b \"c\" $d #e %f",
+            "line\nbreak",
+            "tab\there",
+            "caf\u{e9}-\u{2603}",
+            "-starts-with-dash",
+        ];
+        for method in AuthMethod::ALL {
+            for secret in secrets {
+                for url in [
+                    "https://adb-1234567890123456.7.azuredatabricks.net/?o=1#x",
+                    "https://example.com",
+                    "",
+                ] {
+                    let mut f = form(url, method, "c-1", secret);
+                    f.http_path = "/sql/1.0/warehouses/abc".into();
+                    assert_eq!(
+                        shown(&assess(&f)),
+                        shown_by_a_second_build(&f),
+                        "{method:?} {secret:?} {url}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
         #[test]
@@ -744,6 +813,7 @@ mod tests {
                 prop_assert!(a.plan.is_some());
             }
             prop_assert_eq!(a.outputs.len(), 9);
+            prop_assert_eq!(shown(&a), shown_by_a_second_build(&f));
         }
     }
 }

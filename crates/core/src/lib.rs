@@ -15,7 +15,7 @@ pub mod finding;
 pub mod form;
 pub mod host;
 pub mod import;
-pub mod relay;
+mod powershell;
 pub mod secret;
 #[cfg(test)]
 mod unicode_spots;

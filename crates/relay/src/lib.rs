@@ -3,19 +3,20 @@
 //! shared/facts/databricks.md §5) still get a real verdict. The page calls its own
 //! origin; the relay makes the identical request to `https://<workspace host>/<path>`.
 //!
-//! Every decision (which host, which path, which redirect, what a relayed answer means)
-//! is in [`dbx_check_core::relay`]; this crate is the HTTP plumbing around it.
+//! The page's contract (paths, mark, headers, what a relayed answer means) is in
+//! [`dbx_check_core::check::relay`]; the relay's own decisions (which host, which path,
+//! which redirect, whose request) are in [`policy`]; the rest is HTTP plumbing.
 //!
 //! # The page's side of the contract
 //!
 //! 1. Find the relay: every HTML page the relay serves from `dist/` carries, just
 //!    before its `</head>`, `<meta name="dbx-check-relay" content="dbx-check" />`
-//!    (`dbx_check_core::relay::page_mark`; read it with `page_mark_confirms`). No mark:
+//!    (`dbx_check_core::check::relay::page_mark`; read it with `page_mark_confirms`). No mark:
 //!    no relay, and no request was spent finding out, so a plain static host logs no
 //!    failed probe. The mark is no script, so the page's CSP hashes still hold. Other
 //!    clients ask `GET /relay/health`, which answers `200`
 //!    `{"relay": "dbx-check", "version": "0.1.0", "paths": [...]}`
-//!    (`dbx_check_core::relay::is_relay_health`).
+//!    (`dbx_check_core::check::relay::is_relay_health`).
 //!    The relay serves the page at the root of its origin, so the paths below are
 //!    absolute; a proxy that moves the relay under a sub-path breaks them.
 //! 2. For each planned request, `fetch(relay_path(hostname, step))`, i.e.
@@ -24,7 +25,7 @@
 //!    or `POST /relay/adb-1.2.azuredatabricks.net/oidc/v1/token`, with the planned method,
 //!    headers (`Accept`, `Authorization`, and `Content-Type` for the token request) and
 //!    body, `credentials: "omit"`, and no query string.
-//! 3. Pass status, headers and body to `dbx_check_core::relay::relayed_outcome(step, ...)`:
+//! 3. Pass status, headers and body to `dbx_check_core::check::relay::relayed_outcome(step, ...)`:
 //!    `Ok(RawOutcome)` goes to `diagnose` as a direct answer would; `Err(RelayRefused)`
 //!    is the relay's own refusal, with a message and a fix to show.
 //!
@@ -79,22 +80,25 @@
 
 mod connection;
 mod files;
+pub mod policy;
 mod upstream;
 
 use bytes::Bytes;
 use connection::{ClockedStream, RequestClock};
-use dbx_check_core::check::HttpMethod;
-use dbx_check_core::finding::Diagnostic;
-use dbx_check_core::relay::{
-    check_same_origin, read_relay_request, request_host, RelayHealth, RelayRefusal, ERROR_HEADER,
-    FINAL_URL_HEADER, FORWARDED_REQUEST_HEADERS, HEALTH_PATH, LOCATION_HEADER, RELAY_PREFIX,
+use dbx_check_core::check::relay::{
+    RelayHealth, ERROR_HEADER, FINAL_URL_HEADER, HEALTH_PATH, LOCATION_HEADER, RELAY_PREFIX,
     UPSTREAM_STATUS_HEADER,
 };
+use dbx_check_core::check::HttpMethod;
+use dbx_check_core::finding::Diagnostic;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue, HOST};
 use hyper::{Method, Request, Response, StatusCode, Uri, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use policy::{
+    check_same_origin, read_relay_request, request_host, RelayRefusal, FORWARDED_REQUEST_HEADERS,
+};
 use rustls::pki_types::CertificateDer;
 use std::convert::Infallible;
 use std::io::Write;
@@ -109,7 +113,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use upstream::{Relayed, Upstream};
 
-pub use dbx_check_core::relay;
+pub use dbx_check_core::check::relay as contract;
 
 /// The relay's version, in its health answer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -339,7 +343,7 @@ pub async fn start(config: Config) -> Result<Relay, String> {
 /// operator types.
 fn checked_allow_host(host: &str) -> Result<String, String> {
     let name = host.trim().to_ascii_lowercase();
-    match relay::relay_host(&name, std::slice::from_ref(&name)) {
+    match policy::relay_host(&name, std::slice::from_ref(&name)) {
         Ok(_) => Ok(name),
         Err(refusal) => Err(format!("--allow-host {host}: {}", refusal.message())),
     }
@@ -481,7 +485,7 @@ async fn relay_outcome(
     state: &State,
     req: Request<Incoming>,
     started: Instant,
-) -> (Response<Full<Bytes>>, Option<relay::RelayTarget>) {
+) -> (Response<Full<Bytes>>, Option<policy::RelayTarget>) {
     // A deadline past what the clock can hold (a Limits of Duration::MAX) is no deadline.
     let deadline = started
         .checked_add(state.limits.request_timeout)
@@ -647,7 +651,7 @@ async fn static_file(state: &State, req: &Request<Incoming>) -> Response<Full<By
     let content_type = files::content_type(&file);
     // The page learns from this mark that its relay is here, without a request.
     if content_type.starts_with("text/html") {
-        if let Some(marked) = relay::mark_page(&bytes) {
+        if let Some(marked) = policy::mark_page(&bytes) {
             bytes = marked;
         }
     }

@@ -1,13 +1,13 @@
 //! The relay's side toward the workspace: name resolution with its guard, TLS, a pooled
 //! HTTP/1.1 client, and one relayed request with its same-host redirects.
 
-use crate::{Limits, ResolveRule};
-use bytes::Bytes;
-use dbx_check_core::check::HttpMethod;
-use dbx_check_core::relay::{
+use crate::policy::{
     is_redirect, method_after_redirect, same_host_redirect, RelayRefusal, RelayTarget,
     MAX_REDIRECTS, RETURNED_RESPONSE_HEADERS,
 };
+use crate::{Limits, ResolveRule};
+use bytes::Bytes;
+use dbx_check_core::check::HttpMethod;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::header::{HeaderValue, CONTENT_TYPE, LOCATION};
 use hyper::{Method, Request};

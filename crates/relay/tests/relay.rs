@@ -5,8 +5,8 @@
 mod support;
 
 use bytes::Bytes;
+use dbx_check_core::check::relay::{is_relay_health, relay_path, ERROR_HEADER, FINAL_URL_HEADER};
 use dbx_check_core::check::{read_success, SuccessDetails};
-use dbx_check_core::relay::{is_relay_health, relay_path, ERROR_HEADER, FINAL_URL_HEADER};
 use dbx_check_core::{AuthMethod, Step, Verdict};
 use dbx_check_relay::{Limits, LogSink, ResolveRule};
 use fake_databricks::{
@@ -688,7 +688,7 @@ async fn a_redirect_toward_another_host_is_returned_as_data_and_not_followed() {
         .iter()
         .filter(|s| s.starts_with("odd-loop"))
         .count();
-    assert_eq!(loops, dbx_check_core::relay::MAX_REDIRECTS + 1);
+    assert_eq!(loops, dbx_check_relay::policy::MAX_REDIRECTS + 1);
 }
 
 #[tokio::test]
@@ -834,7 +834,7 @@ async fn it_serves_the_page_with_types_and_security_headers_and_its_health() {
     // Marked for the page to find its relay without a request; the length follows.
     let marked = format!(
         "<!doctype html><html><head><title>dbx-check</title>{}\n</head><body></body></html>",
-        dbx_check_core::relay::page_mark()
+        dbx_check_core::check::relay::page_mark()
     );
     assert_eq!(String::from_utf8_lossy(&index.body), marked);
     assert_eq!(

@@ -5,7 +5,7 @@
 
 mod support;
 
-use dbx_check_core::relay::{relay_path, ERROR_HEADER};
+use dbx_check_core::check::relay::{relay_path, ERROR_HEADER};
 use dbx_check_core::{AuthMethod, Step, Verdict};
 use dbx_check_relay::{Limits, Relay};
 use fake_databricks::{FakeDatabricks, TEST_CLIENT_ID, TEST_CLIENT_SECRET};

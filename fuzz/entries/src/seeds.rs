@@ -209,7 +209,7 @@ impl Data {
         let host_inputs = tsv_rows(&read("host_inputs.tsv"))
             .filter_map(|row| row.first().map(|h| unescape(h)))
             .collect();
-        let relay_requests = tsv_rows(&read("relay_requests.tsv"))
+        let relay_requests = tsv_rows(&read("../../../relay/tests/data/relay_requests.tsv"))
             .filter_map(|row| Some((row.first()?.to_string(), row.get(1)?.to_string())))
             .collect();
         let answer_json: Vec<Value> = read("answers.jsonl")

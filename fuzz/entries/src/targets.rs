@@ -3,6 +3,9 @@
 //! the result (summaries, findings, JSON), since those format what was decided.
 
 use crate::{header_pairs, Reader, SUB};
+use dbx_check_core::check::relay::{
+    is_relay_health, page_mark_confirms, relay_path, relayed_outcome,
+};
 use dbx_check_core::check::{
     classify, parse_pasted_answer, read_pasted_check, read_success, read_transcript,
     retried_as_airflow_does, sanitised_excerpt, AnswerBody, AnswerHeaders, CheckRun, Progress,
@@ -11,14 +14,14 @@ use dbx_check_core::check::{
 use dbx_check_core::credential::{
     browser_check, cloud_of_host, fields_needed, secret_in_url_field, CredentialExtra,
 };
-use dbx_check_core::relay::{
-    check_same_origin, is_redirect, is_relay_health, method_after_redirect, read_relay_request,
-    relay_host, relay_path, relayed_outcome, same_host_redirect, RelayRefusal,
-};
 use dbx_check_core::{
     analyse_credential, analyse_host, assess, classify_secret, databricks_zone, plan_check,
     read_address, AirflowVersion, AuthMethod, ConnectionRequest, CredentialInput, Diagnostic,
     FormInput, Secret, Step,
+};
+use dbx_check_relay::policy::{
+    check_same_origin, is_redirect, mark_page, method_after_redirect, read_relay_request,
+    relay_host, same_host_redirect, RelayRefusal,
 };
 use serde_json::{Map, Value};
 use std::hint::black_box;
@@ -194,8 +197,8 @@ pub fn terminal(data: &[u8]) {
 }
 
 /// One check as the page drives it: `plan_check`, `CheckRun::start`, then each answer
-/// recorded until the run stops, and the report. Selectors: method, route, flags (bit 0:
-/// the relay health answer, bit 1: cancel when the answers run out). Fields: host, login,
+/// recorded until the run stops, and the report. Selectors: method, route, flags (bit 1:
+/// cancel when the answers run out; bit 0 is unused, so saved inputs keep their meaning). Fields: host, login,
 /// secret, conn id, then one answer per field in [`diagnose`]'s layout split at [`SUB`].
 pub fn check_run(data: &[u8]) {
     let mut r = Reader::new(data);
@@ -228,9 +231,6 @@ pub fn check_run(data: &[u8]) {
         }
     }
     black_box(run.record(RawOutcome::failed(Step::SparkVersions, Transport::Timeout)));
-    if run.wants_relay_check() {
-        run.relay_checked(flags & 1 != 0);
-    }
     black_box(serde_json::to_string(&run.report()).ok());
 }
 
@@ -319,10 +319,8 @@ pub fn relay_answer(data: &[u8]) {
         Err(refused) => drop(black_box(refused)),
     }
     black_box(is_relay_health(body));
-    black_box(dbx_check_core::relay::mark_page(body));
-    black_box(dbx_check_core::relay::page_mark_confirms(
-        std::str::from_utf8(body).ok(),
-    ));
+    black_box(mark_page(body));
+    black_box(page_mark_confirms(std::str::from_utf8(body).ok()));
 }
 
 fn refused(refusal: &RelayRefusal) {

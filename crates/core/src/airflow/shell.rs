@@ -109,21 +109,6 @@ pub(super) fn cli_json(
     }
 }
 
-/// `value` as one PowerShell word: single quotes, everything literal, a quote doubled
-/// (about_Quoting_Rules); PowerShell also takes the typographic single quotes as quotes.
-pub(super) fn powershell_word(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('\'');
-    for c in value.chars() {
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            out.push(c);
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
-}
-
 /// `airflow connections test ID`, which only runs with the test switch on.
 pub(super) fn test_command(id: &ConnId) -> String {
     let id = id_words(id).unwrap_or_else(|| id.as_str().to_owned());

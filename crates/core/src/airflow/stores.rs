@@ -14,8 +14,9 @@
 
 use super::conn_id::ConnId;
 use super::problem::{AirflowProblem, Store};
-use super::shell::{powershell_word, word};
+use super::shell::word;
 use super::{AirflowConnection, AirflowVersion};
+use crate::powershell::powershell_word;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;

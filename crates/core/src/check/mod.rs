@@ -8,6 +8,7 @@
 
 mod diagnosis;
 mod plan;
+pub mod relay;
 mod run;
 mod scrub;
 mod terminal;

@@ -158,7 +158,7 @@ pub enum RunProblem {
     /// A step needs the OAuth access token, and no earlier step gave one.
     NoAccessToken { step: Step },
     /// The page's relay refused to forward the request, with its own reason and fix.
-    RelayRefused(crate::relay::RelayRefused),
+    RelayRefused(super::relay::RelayRefused),
     /// A terminal paste without the answer to Airflow's own test: no verdict to give.
     AirflowTestNotPasted,
 }
@@ -257,12 +257,11 @@ impl Identity {
     }
 }
 
-/// How to get a verdict when the browser could not: the relay on this page's origin,
-/// the identical requests in a terminal (answers pasted back), and Airflow's own test.
+/// How to get a verdict when the browser could not: the identical requests in a
+/// terminal (answers pasted back), and Airflow's own test. (A page served by the relay
+/// sends its check through the relay from the start: `FormInput::route`.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaysOn {
-    /// The page is served by the relay, so the check can be sent through it.
-    pub relay: bool,
     pub bash: TerminalRoute,
     pub powershell: TerminalRoute,
     pub airflow_cli: AirflowCliRoute,
@@ -315,14 +314,6 @@ struct StepRecord {
     cause: Option<Cause>,
 }
 
-/// Whether the relay is there to offer, asked only when the answer needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RelayKnown {
-    Unknown,
-    Available,
-    Absent,
-}
-
 /// The state of one check. Not `Serialize`: it holds the plan (with the secret) and the
 /// issued access token; the page renders [`CheckRun::report`].
 #[derive(Debug, Clone)]
@@ -335,7 +326,6 @@ pub struct CheckRun {
     /// Index of the step to send while checking.
     cursor: usize,
     requests_sent: u32,
-    relay: RelayKnown,
     problem: Option<RunProblem>,
 }
 
@@ -363,11 +353,6 @@ impl CheckRun {
             steps,
             cursor: 0,
             requests_sent: 0,
-            relay: if route == Route::Relay {
-                RelayKnown::Available
-            } else {
-                RelayKnown::Unknown
-            },
             problem: None,
         };
         if run.state == RunState::Checking {
@@ -420,7 +405,7 @@ impl CheckRun {
         // workspace's answer, and its transport failures are the ones a direct call
         // would have met.
         if self.route == Route::Relay && outcome.transport == Transport::Ok {
-            let relayed = crate::relay::relayed_outcome(
+            let relayed = super::relay::relayed_outcome(
                 step,
                 outcome.status.unwrap_or(0),
                 outcome.headers.iter().cloned().collect(),
@@ -505,28 +490,6 @@ impl CheckRun {
         }
     }
 
-    /// True when the report would offer the relay and the page has not said yet whether
-    /// it is served by one: read the relay's mark on the page
-    /// ([`crate::relay::page_mark_confirms`]) and tell [`CheckRun::relay_checked`].
-    pub fn wants_relay_check(&self) -> bool {
-        self.relay == RelayKnown::Unknown
-            && self.route == Route::Direct
-            && self.state == RunState::Finished
-            && self
-                .overall_cause()
-                .is_some_and(|c| c.verdict() == Verdict::CorsBlocked)
-    }
-
-    pub fn relay_checked(&mut self, available: bool) {
-        if self.route == Route::Direct {
-            self.relay = if available {
-                RelayKnown::Available
-            } else {
-                RelayKnown::Absent
-            };
-        }
-    }
-
     /// What the page shows now.
     pub fn report(&self) -> CheckReport {
         let verdict_cause = match self.state {
@@ -549,8 +512,6 @@ impl CheckRun {
             RunState::Checking | RunState::Cancelled => false,
         };
         let ways_on = (browser_could_not_judge && self.route != Route::Terminal).then(|| WaysOn {
-            relay: self.relay == RelayKnown::Available
-                && verdict_cause.is_some_and(|c| c.verdict() == Verdict::CorsBlocked),
             bash: terminal_route(&self.plan, Shell::Bash),
             powershell: terminal_route(&self.plan, Shell::PowerShell),
             airflow_cli: airflow_cli_route(&self.conn_id),
@@ -663,7 +624,7 @@ impl CheckRun {
                 Some(format!("{}/", target.origin().ascii_serialization())),
             ),
             Route::Relay => (
-                crate::relay::relay_path(target.host_str().unwrap_or_default(), step),
+                super::relay::relay_path(target.host_str().unwrap_or_default(), step),
                 None,
             ),
         };

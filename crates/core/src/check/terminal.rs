@@ -13,6 +13,7 @@
 use super::plan::{Authorization, CheckPlan, HttpMethod, PlannedRequest, SecretKind, TokenSource};
 use super::{AnswerBody, AnswerHeaders, RawOutcome, Step, Transport};
 use crate::finding::{Diagnostic, Severity};
+use crate::powershell::powershell_word;
 use crate::vocabulary::AuthMethod;
 use serde::Serialize;
 
@@ -107,7 +108,7 @@ pub fn airflow_cli_route(conn_id: &str) -> AirflowCliRoute {
         ),
         powershell: format!(
             "$env:AIRFLOW__CORE__TEST_CONNECTION = 'Enabled'; airflow connections test {}",
-            powershell_quote(conn_id)
+            powershell_word(conn_id)
         ),
     }
 }
@@ -183,7 +184,7 @@ fn read_secret_line(shell: Shell, var: &str, what: &str) -> String {
         // NetworkCredential turns the SecureString back into text in PowerShell 5.1 and 7.
         Shell::PowerShell => format!(
             "${var} = [Net.NetworkCredential]::new('', (Read-Host -AsSecureString {})).Password",
-            powershell_quote(&crate::finding::capitalise(what))
+            powershell_word(&crate::finding::capitalise(what))
         ),
     }
 }
@@ -260,7 +261,7 @@ fn azure_sign_in(method: AuthMethod, shell: Shell, login: &str) -> Vec<String> {
                 ),
                 Shell::PowerShell => format!(
                     "$AZURE_TENANT_ID = Read-Host 'Tenant id'; az login --service-principal --username {} --password \"$AZURE_CLIENT_SECRET\" --tenant \"$AZURE_TENANT_ID\" --allow-no-subscriptions --output none",
-                    powershell_quote(client)
+                    powershell_word(client)
                 ),
             });
         }
@@ -290,7 +291,7 @@ fn azure_sign_in(method: AuthMethod, shell: Shell, login: &str) -> Vec<String> {
 fn curl_args(request: &PlannedRequest, shell: Shell) -> String {
     let quote = |s: &str| match shell {
         Shell::Bash => bash_quote(s),
-        Shell::PowerShell => powershell_quote(s),
+        Shell::PowerShell => powershell_word(s),
     };
     // Inside double quotes so the shell expands the variable and nothing else.
     let var = |name: &str| format!("${name}");
@@ -374,24 +375,6 @@ fn bash_quote(s: &str) -> String {
             '\'' => out.push_str("'\\''"),
             '\0' => {}
             c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// PowerShell single quotes: everything literal, a quote doubled (about_Quoting_Rules).
-/// No library covers PowerShell; this one rule is the whole grammar of the form.
-fn powershell_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        // PowerShell also treats typographic single quotes as quotes.
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            out.push(c);
-        }
-        if c != '\0' {
-            out.push(c);
         }
     }
     out.push('\'');

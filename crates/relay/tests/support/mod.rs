@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
+use dbx_check_core::check::relay::{relay_path, relayed_outcome, RelayRefused};
 use dbx_check_core::check::{plan_check, read_success, CheckPlan, SuccessDetails};
-use dbx_check_core::relay::{relay_path, relayed_outcome, RelayRefused};
 use dbx_check_core::{diagnose, AuthMethod, Diagnosis, RawOutcome, Secret, Step};
 use dbx_check_relay::{Config, Limits, LogSink, Relay, ResolveRule};
 use fake_databricks::FakeDatabricks;

@@ -514,35 +514,19 @@ fn through_the_relay_the_same_request_goes_to_the_pages_own_origin() {
 }
 
 #[test]
-fn a_blocked_check_offers_the_relay_only_when_the_page_has_one() {
-    for (available, offered) in [(true, true), (false, false)] {
-        let mut run = CheckRun::start(plan(AuthMethod::Pat, AWS), "my_dbx", Route::Direct);
-        run.record(failed(Transport::Blocked));
-        assert!(run.wants_relay_check());
-        run.relay_checked(available);
-        assert!(!run.wants_relay_check());
-        let ways = run.report().ways_on.unwrap();
-        assert_eq!(ways.relay, offered);
-        assert_eq!(ways.bash.shell, Shell::Bash);
-        assert_eq!(ways.powershell.shell, Shell::PowerShell);
-        assert_eq!(ways.bash.commands.len(), 3);
-        assert!(ways
-            .airflow_cli
-            .bash
-            .ends_with("airflow connections test my_dbx"));
-        let json = serde_json::to_string(&run.report()).unwrap();
-        assert!(!json.contains(PAT));
-    }
-    // Unreachable: the relay does not help with what the browser could not reach at all.
-    let mut run = CheckRun::start(plan(AuthMethod::Pat, AWS), "", Route::Direct);
-    run.record(failed(Transport::Unreachable));
-    assert!(!run.wants_relay_check());
-    run.relay_checked(true);
-    assert!(!run.report().ways_on.unwrap().relay);
-    // Already through the relay: nothing to ask, and nothing more to offer than itself.
-    let mut run = CheckRun::start(plan(AuthMethod::Pat, AWS), "", Route::Relay);
+fn a_blocked_check_gives_the_terminal_and_airflow_routes() {
+    let mut run = CheckRun::start(plan(AuthMethod::Pat, AWS), "my_dbx", Route::Direct);
     run.record(failed(Transport::Blocked));
-    assert!(!run.wants_relay_check());
+    let ways = run.report().ways_on.unwrap();
+    assert_eq!(ways.bash.shell, Shell::Bash);
+    assert_eq!(ways.powershell.shell, Shell::PowerShell);
+    assert_eq!(ways.bash.commands.len(), 3);
+    assert!(ways
+        .airflow_cli
+        .bash
+        .ends_with("airflow connections test my_dbx"));
+    let json = serde_json::to_string(&run.report()).unwrap();
+    assert!(!json.contains(PAT));
 }
 
 #[test]
@@ -774,7 +758,6 @@ fn random_outcome() -> impl Strategy<Value = RawOutcome> {
 enum Interruption {
     None,
     Cancel,
-    Relay(bool),
 }
 
 proptest! {
@@ -795,7 +778,6 @@ proptest! {
             (any_outcome(), prop_oneof![
                 20 => Just(Interruption::None),
                 1 => Just(Interruption::Cancel),
-                1 => any::<bool>().prop_map(Interruption::Relay),
             ]),
             0..8,
         ),
@@ -827,12 +809,8 @@ proptest! {
             match interruption {
                 Interruption::None => {}
                 Interruption::Cancel => run.cancel(),
-                Interruption::Relay(available) => run.relay_checked(available),
             }
             let _ = run.report();
-        }
-        if run.wants_relay_check() {
-            run.relay_checked(true);
         }
         let report = run.report();
         prop_assert_eq!(report.requests_sent as usize, sent);

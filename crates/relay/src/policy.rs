@@ -1,57 +1,33 @@
-//! The same-origin relay's contract and every decision it makes, so that the relay
-//! server (`crates/relay`) stays plumbing and the page reads relayed answers with the
-//! same rules the relay applied.
-//!
-//! Why a relay: Databricks refuses cross-origin browser calls (shared/facts/databricks.md
-//! §5), so a page on a plain static host mostly ends at `cors_blocked`. Served by the
-//! relay, the page calls its own origin and the relay makes the identical request.
-//!
-//! The contract, for the page:
-//! - Find the relay without a request: the relay adds [`page_mark`], a
-//!   `<meta name="dbx-check-relay" content="dbx-check">`, to the `index.html` it serves;
-//!   read its `content` with [`page_mark_confirms`]. No mark: no relay (a plain static
-//!   host, where a probe would only log a failed request). Other clients ask
-//!   `GET /relay/health`, which answers `{"relay": "dbx-check", "version": "..."}`
-//!   ([`is_relay_health`]).
-//! - The relay's paths are absolute (`/relay/...`): the relay serves the page at the
-//!   root of its origin, so they are on the page's origin wherever the mark is.
-//! - Send each planned request to [`relay_path`]`(hostname, step)`, i.e.
-//!   `/relay/<lower-case workspace host name>/<the step's API path>`, with the planned
-//!   method, the planned `Accept`, `Authorization` and `Content-Type` headers, the planned
-//!   body, and `credentials: "omit"`. Nothing else is forwarded ([`FORWARDED_REQUEST_HEADERS`]).
-//! - Hand the status, headers and body to [`relayed_outcome`]: it gives the
-//!   [`RawOutcome`] to diagnose, or the relay's own refusal to show.
+//! The relay server's policy: every decision it makes about a request before and after
+//! forwarding it (which hosts and paths, which headers, which redirects, whose requests),
+//! and its refusals with their wording. What the page needs to talk to the relay (the
+//! path shape, the mark, the error header, how an answer is read) is the contract in
+//! `dbx_check_core::check::relay`.
 //!
 //! ```
+//! use dbx_check_core::check::relay::relay_path;
 //! use dbx_check_core::check::Step;
-//! use dbx_check_core::relay::{read_relay_request, relay_path};
 //! use dbx_check_core::Diagnostic;
+//! use dbx_check_relay::policy::read_relay_request;
 //!
 //! let path = relay_path("dbc-a1b2345c-d6e7.cloud.databricks.com", Step::SparkVersions);
-//! assert_eq!(path, "/relay/dbc-a1b2345c-d6e7.cloud.databricks.com/api/2.1/clusters/spark-versions");
 //! let target = read_relay_request("GET", &path, &[]).unwrap();
 //! assert_eq!(target.upstream_url(), "https://dbc-a1b2345c-d6e7.cloud.databricks.com/api/2.1/clusters/spark-versions");
 //! assert_eq!(read_relay_request("GET", "/relay/169.254.169.254/api/2.1/clusters/spark-versions", &[])
 //!     .unwrap_err().code(), "ip_address");
 //! ```
 
-use crate::check::{AnswerBody, HttpMethod, RawOutcome, Step, Transport};
-use crate::finding::{Diagnostic, Severity};
-use crate::host::{analyse_host, HostKind};
+use dbx_check_core::check::relay::{page_mark, printable, RELAY_PREFIX};
+use dbx_check_core::check::{HttpMethod, Step};
+use dbx_check_core::finding::{Diagnostic, Severity};
+use dbx_check_core::host::{analyse_host, HostKind};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use std::fmt;
 use std::net::Ipv6Addr;
 
-/// Every relayed request starts with this.
-pub const RELAY_PREFIX: &str = "/relay/";
-/// Answers `{"relay": "dbx-check", "version": ...}`: how the page finds the relay.
-pub const HEALTH_PATH: &str = "/relay/health";
-/// The `relay` field of the health answer.
-pub const RELAY_NAME: &str = "dbx-check";
-
-/// Request headers the relay forwards; every other header (cookies, `Origin`, the
-/// browser's own) stays behind. They are all the plan sends (`check::plan_check`).
+/// The plan's requests carry these headers (`check::plan_check`), and the relay forwards
+/// them only: every other header (cookies, `Origin`, the browser's own) stays behind.
 pub const FORWARDED_REQUEST_HEADERS: [&str; 3] = ["accept", "authorization", "content-type"];
 /// Upstream headers the relay passes back: the ones the diagnosis reads (reason phrase,
 /// retry delay, workspace id) and the type of the body. Everything else is dropped:
@@ -64,15 +40,6 @@ pub const RETURNED_RESPONSE_HEADERS: [&str; 4] = [
     "x-databricks-org-id",
     "x-databricks-reason-phrase",
 ];
-/// On every relayed answer: the URL the answer finally came from, after the same-host
-/// redirects the relay followed (what `Response.url` is for a direct call).
-pub const FINAL_URL_HEADER: &str = "x-dbx-check-final-url";
-/// On every answer the relay wrote itself instead of relaying: a [`RelayRefusal`] code.
-pub const ERROR_HEADER: &str = "x-dbx-check-relay-error";
-/// With `redirect_to_other_host`: the status of the redirect the relay did not follow.
-pub const UPSTREAM_STATUS_HEADER: &str = "x-dbx-check-upstream-status";
-/// With `redirect_to_other_host`: the `Location` the relay did not follow.
-pub const LOCATION_HEADER: &str = "x-dbx-check-location";
 
 /// DNS allows 253 characters in a host name (RFC 1035 §2.3.4).
 pub const MAX_HOST_BYTES: usize = 253;
@@ -468,15 +435,6 @@ impl RelayTarget {
     }
 }
 
-/// The same-origin path the page sends a planned request to.
-pub fn relay_path(hostname: &str, step: Step) -> String {
-    format!(
-        "{RELAY_PREFIX}{}{}",
-        hostname.trim().to_ascii_lowercase(),
-        step.path()
-    )
-}
-
 /// Reads a request the relay received: `method` and the raw request target (path and
 /// query as sent, not decoded). `extra_hosts` are the `--allow-host` names, lower case.
 /// Never panics.
@@ -523,14 +481,6 @@ pub fn read_relay_request(
 
 fn decoded(segment: &str) -> String {
     percent_decode_str(segment).decode_utf8_lossy().into_owned()
-}
-
-/// Keeps a value that came off the wire printable and short for a message.
-fn printable(text: &str, max_chars: usize) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_graphic())
-        .take(max_chars)
-        .collect()
 }
 
 /// Whether the relay forwards to `segment` (the host part of a relay path, raw), and
@@ -761,42 +711,6 @@ pub fn request_host<'a>(
     }
 }
 
-/// The relay's health answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RelayHealth {
-    pub relay: &'static str,
-    pub version: &'static str,
-    /// The API paths the relay forwards.
-    pub paths: Vec<&'static str>,
-}
-
-impl RelayHealth {
-    pub fn new(version: &'static str) -> Self {
-        RelayHealth {
-            relay: RELAY_NAME,
-            version,
-            paths: Step::ALL.map(Step::path).to_vec(),
-        }
-    }
-}
-
-/// The `name` of the `<meta>` the relay adds to the page it serves. The page reads it
-/// to learn, without a request, that the relay is on its origin: on a plain static
-/// host a probe such as `GET /relay/health` would fail and log an error.
-pub const PAGE_MARK_NAME: &str = "dbx-check-relay";
-
-/// The mark as the relay writes it. A `<meta>` is no script, so the page's Content
-/// Security Policy, which lists the hashes of its inline scripts, still holds.
-pub fn page_mark() -> String {
-    format!(r#"<meta name="{PAGE_MARK_NAME}" content="{RELAY_NAME}" />"#)
-}
-
-/// Whether the mark's `content` (`None`: the page has no mark) says the page's own
-/// origin is a dbx-check relay.
-pub fn page_mark_confirms(content: Option<&str>) -> bool {
-    content.is_some_and(|c| c.trim() == RELAY_NAME)
-}
-
 /// `html` with [`page_mark`] inserted just before its `</head>`, or `None` when it has
 /// no `</head>` outside a `<script>` (inserting inside one would change the script and
 /// break its hash; the page then works as on a static host).
@@ -834,97 +748,6 @@ fn head_end(html: &[u8]) -> Option<usize> {
         }
     }
     None
-}
-
-/// True when a `GET /relay/health` body says a dbx-check relay is there.
-pub fn is_relay_health(body: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.get("relay")
-                .and_then(|r| r.as_str())
-                .map(|r| r == RELAY_NAME)
-        })
-        .unwrap_or(false)
-}
-
-/// The relay's own refusal, as the page receives it: show its message and fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RelayRefused {
-    pub code: String,
-    pub message: String,
-    pub fix: String,
-}
-
-/// Turns what the page's `fetch` to the relay returned into the outcome to diagnose, or
-/// the relay's own refusal. Upstream failures become the transport failures a direct
-/// call would have had (unreachable, timeout); a redirect to another host becomes that
-/// redirect, so the diagnosis reads its `Location` as it would a direct answer's.
-/// Never panics.
-pub fn relayed_outcome(
-    step: Step,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: impl Into<AnswerBody>,
-) -> Result<RawOutcome, RelayRefused> {
-    let body = body.into();
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let final_url = header(FINAL_URL_HEADER);
-    let Some(code) = header(ERROR_HEADER) else {
-        let upstream_headers = headers
-            .iter()
-            .filter(|(n, _)| !n.trim().to_ascii_lowercase().starts_with("x-dbx-check-"))
-            .cloned()
-            .collect();
-        return Ok(RawOutcome::answered(
-            step,
-            status,
-            upstream_headers,
-            body,
-            final_url,
-        ));
-    };
-    match code.as_str() {
-        "upstream_unreachable" | "resolves_to_local_address" | "too_many_redirects" => {
-            Ok(RawOutcome::failed(step, Transport::Unreachable))
-        }
-        "upstream_timeout" => Ok(RawOutcome::failed(step, Transport::Timeout)),
-        "redirect_to_other_host" => {
-            let upstream_status = header(UPSTREAM_STATUS_HEADER)
-                .and_then(|s| s.parse::<u16>().ok())
-                .unwrap_or(302);
-            let location = header(LOCATION_HEADER)
-                .map(|l| vec![("location".to_owned(), l)])
-                .unwrap_or_default();
-            Ok(RawOutcome::answered(
-                step,
-                upstream_status,
-                location,
-                "",
-                final_url,
-            ))
-        }
-        _ => {
-            let json: Option<serde_json::Value> = serde_json::from_slice(body.bytes()).ok();
-            let field = |key: &str| {
-                json.as_ref()
-                    .and_then(|j| j.get(key))
-                    .and_then(|v| v.as_str())
-                    .map(|s| s.chars().filter(|c| !c.is_control()).take(1000).collect())
-                    .unwrap_or_default()
-            };
-            Err(RelayRefused {
-                code: printable(&code, 64),
-                message: field("message"),
-                fix: field("fix"),
-            })
-        }
-    }
 }
 
 #[cfg(test)]
