@@ -265,7 +265,7 @@ impl Diagnostic for RelayRefusal {
             RelayRefusal::NotDatabricks { hostname } => format!(
                 "{prefix}: {hostname} is not in the Databricks DNS zones ({ZONE_LIST}), and the \
                  relay forwards only to Databricks workspaces.",
-                ZONE_LIST = crate::host::zone_list_words()
+                ZONE_LIST = dbx_check_core::host::zone_list_words()
             ),
             // The host is not repeated: the analysis may have found a secret in it.
             RelayRefusal::HostRefused { reason, .. } => format!("{prefix}: {reason}"),
