@@ -311,6 +311,16 @@ mod tests {
         assert_eq!(render("é{host}ü", &slots), "é{fix}ü");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 5_000, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+        #[test]
+        fn any_template_renders_and_text_without_slots_stays_as_it_is(template in "(\\PC|\\{|\\}|\\{a\\})*", value in "\\PC*") {
+            let slots = [("a", Cow::from(value.as_str()))];
+            let out = render(&template, &slots);
+            proptest::prop_assert_eq!(out, template.replace("{a}", &value));
+        }
+    }
+
     #[test]
     fn names_come_from_serde() {
         #[derive(Serialize)]
