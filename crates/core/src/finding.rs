@@ -71,8 +71,14 @@ impl<'a> Wording<'a> {
     }
 
     /// The value of the slot `{name}`.
-    pub(crate) fn with(mut self, name: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
-        self.slots.push((name, value.into()));
+    pub(crate) fn with(self, name: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
+        self.slot(name, value.into())
+    }
+
+    /// One copy of the push for every type `with` takes, for the page's size.
+    #[inline(never)]
+    fn slot(mut self, name: &'static str, value: Cow<'a, str>) -> Self {
+        self.slots.push((name, value));
         self
     }
 
