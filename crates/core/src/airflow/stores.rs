@@ -421,7 +421,7 @@ pub(super) fn stores(
     let kv_name = gcp_name.replace('_', "-");
     let dotted = raw.contains('.');
     let mut cannot = |store, name: String| {
-        problems.push(AirflowProblem::StoreCannotName { store, name });
+        problems.push(AirflowProblem::StoreCannotNameConnId { store, name });
         None
     };
     let gcp = if dotted {

@@ -1,8 +1,8 @@
 //! What a pasted secret looks like: the kind of Databricks or Azure secret it is, and the
-//! wrappers people paste around it (quotes, `Bearer `, `NAME=value`). Shapes come from the
-//! secret scanners quoted in shared/facts/databricks.md §2; every rule here is a short,
-//! fixed-layout prefix or character-class check, so plain string code is clearer than
-//! pulling a regex engine into the WebAssembly page.
+//! wrappers people paste around it (quotes, `Bearer `, `NAME=value`). The shapes themselves
+//! are read by the one detector, `crate::secret::detect` (rules in docs/databricks-answers.md);
+//! every rule here is a short, fixed-layout prefix or character-class check, so plain string
+//! code is clearer than pulling a regex engine into the WebAssembly page.
 
 pub use crate::secret::detect::SecretShape;
 pub(crate) use crate::secret::detect::{is_pat, is_uuid};

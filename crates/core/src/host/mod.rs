@@ -4,7 +4,7 @@
 //!
 //! Neither Airflow nor the Databricks SDK checks a host (the SDK calls every unknown host
 //! AWS), so this is the first place a wrong one can be caught. Facts behind each rule:
-//! `shared/facts/databricks.md` §1.
+//! docs/workspace-hosts.md.
 //!
 //! ```
 //! use dbx_check_core::host::{analyse_host, HostKind};
@@ -268,7 +268,7 @@ impl Analysis {
             let mut rest = rest;
             // `https://https://host` (typed over a pre-filled field), and Airflow's own
             // `get_uri()` form for a host with a scheme, `databricks://https://:TOKEN@host`
-            // (shared/facts/airflow.md).
+            // (docs/workspace-hosts.md, "What Airflow does with Host").
             if let Some((inner, after)) = split_scheme(rest) {
                 if inner.eq_ignore_ascii_case("https") || inner.eq_ignore_ascii_case("http") {
                     rest = after;

@@ -183,4 +183,16 @@ mod tests {
         );
         assert!(issued_secrets_in("dosenine and dapiabc").is_empty());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 5_000, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+        #[test]
+        fn every_detector_takes_any_text_and_finds_only_what_is_there(text in "(\\PC|dapi|dose|dsapi|doau|dkea|[0-9a-f]{8}|-[0-9])*") {
+            for (shape, value) in issued_secrets_in(&text) {
+                proptest::prop_assert!(text.contains(value));
+                proptest::prop_assert_eq!(issued_prefix(value).map(|(s, _)| s), Some(shape));
+            }
+            let _ = (issued_secret(&text), is_pat(&text), is_token_id(&text), looks_like_jwt(&text), is_uuid(&text));
+        }
+    }
 }
