@@ -15,6 +15,7 @@ pub mod finding;
 pub mod form;
 pub mod host;
 pub mod import;
+pub mod page;
 pub mod relay;
 pub mod secret;
 #[cfg(test)]
