@@ -413,3 +413,86 @@ fn the_airflow_choice_reads_the_selects_value() {
     let s = run(&blank(), vec![Action::AirflowChosen(airflow_choice("2"))]);
     assert_eq!(s.result_fields_view().airflow, AirflowVersion::V2);
 }
+
+#[test]
+fn outside_the_zones_without_a_relay_the_terminal_is_offered_before_any_check() {
+    let s = run(
+        &blank(),
+        vec![
+            Action::HostEdited("https://databricks.example.com".into()),
+            Action::FieldEdited(ConnectionField::Password, PAT.into()),
+        ],
+    );
+    let view = s.check_view();
+    assert!(view.disabled);
+    let ways = view.ways.expect("the terminal route");
+    assert!(!ways.relay && !ways.relay_starts);
+    assert!(ways.bash.contains("databricks.example.com"));
+    assert!(ways
+        .airflow
+        .ends_with("airflow connections test databricks_default"));
+    let refused = run(&s, vec![Action::AnswerPasted("hello".into())]);
+    assert!(matches!(
+        refused.check_view().ways.map(|w| w.pasted),
+        Some(Pasted::Unreadable(_))
+    ));
+    assert_eq!(refused.generation, s.generation);
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FIELDS: [ConnectionField; 8] = [
+        ConnectionField::Login,
+        ConnectionField::Password,
+        ConnectionField::ServicePrincipalOauth,
+        ConnectionField::AzureTenantId,
+        ConnectionField::AzureResourceId,
+        ConnectionField::UseAzureManagedIdentity,
+        ConnectionField::AzureManagedIdentityClientId,
+        ConnectionField::UseDefaultAzureCredential,
+    ];
+
+    fn any_action() -> impl Strategy<Value = Action> {
+        let text = ".{0,40}";
+        prop_oneof![
+            prop_oneof![Just(AWS.to_owned()), text.prop_map(String::from)]
+                .prop_map(Action::HostEdited),
+            (0..AuthMethod::ALL.len()).prop_map(|i| Action::MethodChosen(AuthMethod::ALL[i])),
+            (0..FIELDS.len(), text).prop_map(|(i, v)| Action::FieldEdited(FIELDS[i], v)),
+            text.prop_map(Action::HttpPathEdited),
+            text.prop_map(Action::ConnIdEdited),
+            Just(Action::SecretRevealToggled),
+            Just(Action::HostConfirmed),
+            (0..OutputTab::ALL.len()).prop_map(|i| Action::TabChosen(OutputTab::ALL[i])),
+            any::<bool>().prop_map(Action::RelayDetected),
+            text.prop_map(Action::AnswerPasted),
+            Just(Action::AnswerPasted(SP_OAUTH_OK.to_owned())),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any run of actions: no panic, the generation only grows, and an answer for an
+        /// earlier generation changes nothing.
+        #[test]
+        fn any_run_of_actions_keeps_the_rules(actions in proptest::collection::vec(any_action(), 0..12)) {
+            let mut state = sp_form();
+            for action in actions {
+                let next = reduce(&state, action, NOW);
+                prop_assert!(next.generation >= state.generation);
+                if next.generation > 0 && next.assessment.plan.is_some() {
+                    let stale = Action::CheckProgressed {
+                        generation: next.generation - 1,
+                        report: report(&next, true),
+                    };
+                    prop_assert_eq!(&reduce(&next, stale, NOW), &next);
+                }
+                let _ = (next.check_view(), next.plan_view(), next.outputs_view());
+                let _ = (next.host_view(), next.credential_view(), next.result_fields_view());
+                state = next;
+            }
+        }
+    }
+}
