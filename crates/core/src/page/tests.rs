@@ -406,6 +406,14 @@ fn the_arrow_keys_walk_the_tabs_round() {
 }
 
 #[test]
+fn each_severity_has_its_word() {
+    use crate::finding::Severity;
+    assert_eq!(super::view::severity_word(Severity::Error), "Error");
+    assert_eq!(super::view::severity_word(Severity::Warning), "Warning");
+    assert_eq!(super::view::severity_word(Severity::Info), "Note");
+}
+
+#[test]
 fn the_airflow_choice_reads_the_selects_value() {
     assert_eq!(airflow_choice("2"), AirflowVersion::V2);
     assert_eq!(airflow_choice("3"), AirflowVersion::V3);

@@ -5,7 +5,7 @@ use super::{CheckStatus, PageState};
 use crate::airflow::AirflowVersion;
 use crate::check::{browser_added_headers, CheckPlan, CheckReport, Diagnosis, Route, RunState};
 use crate::credential::{ConnectionField, Need};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::form::{AirflowNotes, OutputTab};
 use crate::secret::Secret;
 use crate::vocabulary::AuthMethod;
@@ -171,6 +171,15 @@ pub struct PaneView {
     pub hint: &'static str,
     /// What the screen shows and what the copy button copies; `None` while unavailable.
     pub text: Option<(String, String)>,
+}
+
+/// A finding's severity as the page names it, before its message.
+pub fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+        Severity::Info => "Note",
+    }
 }
 
 /// The tab beside `tab`, wrapping round: the arrow keys' move in the tab list.
