@@ -43,17 +43,6 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(embedding)
         });
     }
-    let check = html! {
-        <>
-            <CheckArea view={state.check_view()} generation={state.generation}
-                on_relay_found={send(&d, Action::RelayDetected)}
-                on_progress={send(&d, |(generation, report)| Action::CheckProgressed { generation, report })}
-                on_confirm={send(&d, |()| Action::HostConfirmed)}
-                on_paste={send(&d, Action::AnswerPasted)}
-                on_warehouse={send(&d, Action::WarehouseChosen)} />
-            <PlanPanel view={state.plan_view()} />
-        </>
-    };
     html! {
         <main id="dbx-check" class={classes!(embed.then_some("embed"))}>
             if !embed {
@@ -72,11 +61,21 @@ pub fn App(props: &AppProps) -> Html {
                 on_method={send(&d, Action::MethodChosen)}
                 on_field={send(&d, |(field, value)| Action::FieldEdited(field, value))}
                 on_reveal={send(&d, |()| Action::SecretRevealToggled)} />
-            <ResultStep fields={state.result_fields_view()} {check}
-                on_conn_id={send(&d, Action::ConnIdEdited)}
-                on_http_path={send(&d, Action::HttpPathEdited)}
-                on_airflow={send(&d, Action::AirflowChosen)}
-                outputs={html! { <OutputTabs view={state.outputs_view()} on_tab={send(&d, Action::TabChosen)} /> }} />
+            <section class="step" aria-labelledby="step-result">
+                <h2 id="step-result">{ "3. Result" }</h2>
+                <CheckArea view={state.check_view()} generation={state.generation}
+                    on_relay_found={send(&d, Action::RelayDetected)}
+                    on_progress={send(&d, |(generation, report)| Action::CheckProgressed { generation, report })}
+                    on_confirm={send(&d, |()| Action::HostConfirmed)}
+                    on_paste={send(&d, Action::AnswerPasted)}
+                    on_warehouse={send(&d, Action::WarehouseChosen)} />
+                <PlanPanel view={state.plan_view()} />
+                <ResultStep fields={state.result_fields_view()}
+                    on_conn_id={send(&d, Action::ConnIdEdited)}
+                    on_http_path={send(&d, Action::HttpPathEdited)}
+                    on_airflow={send(&d, Action::AirflowChosen)} />
+                <OutputTabs view={state.outputs_view()} on_tab={send(&d, Action::TabChosen)} />
+            </section>
             if !embed {
                 <footer>{ format!("dbx-check {}", dbx_check_core::VERSION) }</footer>
             }

@@ -9,13 +9,10 @@ pub struct ResultStepProps {
     pub on_conn_id: Callback<String>,
     pub on_http_path: Callback<String>,
     pub on_airflow: Callback<AirflowVersion>,
-    /// The live check and its plan, above the Airflow values.
-    pub check: Html,
-    /// The Airflow values' tabs, last.
-    pub outputs: Html,
 }
 
-/// Step 3: the live check and the Airflow values.
+/// Step 3's own fields: the connection id, the Airflow version and the HTTP path. The
+/// step's section, with the live check above and the values' tabs below, is the app's.
 #[component]
 pub fn ResultStep(props: &ResultStepProps) -> Html {
     let fields = &props.fields;
@@ -25,9 +22,7 @@ pub fn ResultStep(props: &ResultStepProps) -> Html {
         .on_airflow
         .reform(|e: Event| airflow_choice(&select_value(&e)));
     html! {
-        <section class="step" aria-labelledby="step-result">
-            <h2 id="step-result">{ "3. Result" }</h2>
-            { props.check.clone() }
+        <>
             <h3>{ "Airflow connection values" }</h3>
             <div class="row">
                 <div class="field">
@@ -49,7 +44,6 @@ pub fn ResultStep(props: &ResultStepProps) -> Html {
                 <input id="http-path" autocomplete="off" spellcheck="false" placeholder={fields.found_path.clone()}
                     value={fields.http_path.clone()} oninput={on_http_path} />
             </div>
-            { props.outputs.clone() }
-        </section>
+        </>
     }
 }
