@@ -1,8 +1,8 @@
 use super::copy_button::CopyButton;
 use super::findings::Findings;
 use crate::net;
-use crate::state::{Action, CheckStatus, PageState};
-use dbx_check_core::check::{CheckReport, CheckRun, Diagnosis, Route, RunState, WaysOn};
+use dbx_check_core::check::{CheckReport, CheckRun, Diagnosis};
+use dbx_check_core::page::view::{CheckView, Live, Pasted, ReportView, WaysView};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -10,38 +10,46 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CheckAreaProps {
-    pub state: UseReducerHandle<PageState>,
+    pub view: CheckView,
+    /// Changes with every edit of what the check sends: the running check is aborted.
+    pub generation: u64,
+    pub on_relay_found: Callback<bool>,
+    /// A report for the check started at the given generation.
+    pub on_progress: Callback<(u64, Box<CheckReport>)>,
+    pub on_confirm: Callback<()>,
+    pub on_paste: Callback<String>,
+    pub on_warehouse: Callback<String>,
 }
 
 /// The live check: its button, its progress, the verdict and, when the browser was
 /// refused, the ways on. The requests are the core's plan, run by `net::run_check`.
 #[component]
 pub fn CheckArea(props: &CheckAreaProps) -> Html {
-    let state = &props.state;
+    let view = &props.view;
     let abort: Rc<RefCell<Option<web_sys::AbortController>>> = use_mut_ref(|| None);
 
     // Find the relay once: only a page served by it may offer it.
     {
-        let state = state.clone();
-        use_effect_with((), move |_| {
-            state.dispatch(Action::RelayDetected(net::relay_available()))
-        });
+        let found = props.on_relay_found.clone();
+        use_effect_with((), move |_| found.emit(net::relay_available()));
     }
     // Any change to what the check sends aborts the running one.
     {
         let abort = abort.clone();
-        use_effect_with(state.generation, move |_| {
+        use_effect_with(props.generation, move |_| {
             if let Some(controller) = abort.borrow_mut().take() {
                 controller.abort();
             }
         });
     }
 
-    let start = |route: Route| {
-        let state = state.clone();
+    // Starts the check of the form as it is, by its own route.
+    let start = {
+        let ticket = view.start.clone();
+        let on_progress = props.on_progress.clone();
         let abort = abort.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(plan) = state.assessment.plan.clone() else {
+            let Some(ticket) = ticket.clone() else {
                 return;
             };
             let Ok(controller) = web_sys::AbortController::new() else {
@@ -50,41 +58,31 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
             if let Some(old) = abort.borrow_mut().replace(controller.clone()) {
                 old.abort();
             }
-            let generation = state.generation;
-            let conn_id = state.input.conn_id.clone();
-            let progress = {
-                let state = state.clone();
-                move |run: &CheckRun| {
-                    state.dispatch(Action::CheckProgressed {
-                        generation,
-                        report: Box::new(run.report()),
-                    })
-                }
-            };
+            let generation = ticket.generation;
+            let on_progress = on_progress.clone();
+            let progress =
+                move |run: &CheckRun| on_progress.emit((generation, Box::new(run.report())));
+            let route = ticket.route;
             spawn_local(async move {
-                net::run_check(plan, &conn_id, route, controller.signal(), progress).await;
+                net::run_check(
+                    ticket.plan,
+                    &ticket.conn_id,
+                    route,
+                    controller.signal(),
+                    progress,
+                )
+                .await;
             });
         })
     };
 
-    let assessment = &state.assessment;
-    let checking = matches!(state.check, CheckStatus::Checking(_));
-    let confirm = state.awaiting_confirmation();
-    let blocked_reason = assessment.readiness.as_ref().err().map(|r| r.explain());
-    let disabled = checking || blocked_reason.is_some() || confirm;
-    let on_confirm = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::HostConfirmed))
-    };
-
+    let on_confirm = props.on_confirm.reform(|_: MouseEvent| ());
+    let disabled = view.disabled;
     html! {
         <div class="check">
-            if confirm {
+            if let Some(sentence) = &view.confirm {
                 <div class="finding warning" id="confirm-host">
-                    <p>{ format!(
-                        "{} is not in any Databricks domain. Send your credential there only if it is your workspace (a custom or private-link domain).",
-                        assessment.host.hostname.clone().unwrap_or_default()
-                    ) }</p>
+                    <p>{ sentence }</p>
                     <button type="button" id="confirm-host-button" class="secondary" onclick={on_confirm}>
                         { "It is my workspace: allow the check" }
                     </button>
@@ -92,40 +90,23 @@ pub fn CheckArea(props: &CheckAreaProps) -> Html {
             }
             <div class="check-row">
                 <button type="button" id="test-connection" {disabled} aria-describedby="check-status"
-                    onclick={start(state.input.route)}>
-                    { if checking { "Checking…" } else { "Test the connection" } }
+                    onclick={start}>
+                    { view.button }
                 </button>
-                <span class="help" id="check-status">
-                    { blocked_reason.unwrap_or_else(|| if state.relay_available {
-                        "Runs Airflow's own test through this page's relay, then asks who the credential belongs to.".into()
-                    } else {
-                        "Runs Airflow's own test from your browser, then asks who the credential belongs to.".into()
-                    }) }
-                </span>
+                <span class="help" id="check-status">{ &view.status }</span>
             </div>
             <div aria-live="polite" role="status" id="check-live">
-                // One report on the page: a pasted one stands where a direct check's does.
-                { match (&state.pasted, &state.check) {
-                    (Some(Ok(report)), _) => answered(state, report),
-                    (_, CheckStatus::Idle) => Html::default(),
-                    (_, CheckStatus::Checking(report)) => progress(report),
-                    (_, CheckStatus::Answered(report)) => answered(state, report),
+                { match &view.live {
+                    Live::Nothing => Html::default(),
+                    Live::Progress(text) => html! { <p class="help" data-check="checking">{ text }</p> },
+                    Live::Report(report) => answered(report, &props.on_warehouse),
                 } }
             </div>
-            { match (&state.check, &assessment.terminal) {
-                (CheckStatus::Answered(report), _) if report.ways_on.is_some() => {
-                    report.ways_on.as_ref().map(|ways| ways_on(state, ways)).unwrap_or_default()
-                }
-                (_, Some(ways)) => ways_on(state, ways),
-                _ => Html::default(),
-            } }
+            if let Some(ways) = &view.ways {
+                { ways_on(ways, &props.on_paste) }
+            }
         </div>
     }
-}
-
-fn progress(report: &CheckReport) -> Html {
-    let step = report.current.map(|s| s.purpose()).unwrap_or("Starting");
-    html! { <p class="help" data-check="checking">{ format!("Checking: {step}…") }</p> }
 }
 
 fn verdict(d: &Diagnosis) -> Html {
@@ -138,90 +119,75 @@ fn verdict(d: &Diagnosis) -> Html {
     }
 }
 
-fn answered(state: &UseReducerHandle<PageState>, report: &CheckReport) -> Html {
-    let from_terminal = report.route == Route::Terminal;
-    let identity = report
-        .identity
-        .as_ref()
-        .map(|who| html! { <p id="identity">{ who.sentence() }</p> });
-    let warehouses = (!report.warehouses.is_empty()).then(|| html! {
-        <div id="warehouses">
-            <h4>{ "SQL warehouses (for the http_path extra)" }</h4>
-            <ul>
-                { for report.warehouses.iter().map(|w| {
-                    let path = w.http_path.clone();
-                    let onclick = {
-                        let state = state.clone();
-                        let path = path.clone();
-                        Callback::from(move |_| state.dispatch(Action::WarehouseChosen(path.clone())))
-                    };
-                    html! {
-                        <li>
-                            { format!("{}: {} ", w.name, path) }
-                            <button type="button" class="secondary" {onclick}>{ "Use this one" }</button>
-                        </li>
-                    }
-                }) }
-            </ul>
-        </div>
-    });
+fn answered(report: &ReportView, on_warehouse: &Callback<String>) -> Html {
     html! {
         <>
-            if from_terminal {
+            if report.from_terminal {
                 <p class="help" id="report-source">{ "Read from what your terminal printed:" }</p>
             }
             { report.verdict.as_ref().map(verdict).unwrap_or_default() }
-            { identity.unwrap_or_default() }
-            { warehouses.unwrap_or_default() }
+            if let Some(who) = &report.identity {
+                <p id="identity">{ who }</p>
+            }
+            if !report.warehouses.is_empty() {
+                <div id="warehouses">
+                    <h4>{ "SQL warehouses (for the http_path extra)" }</h4>
+                    <ul>
+                        { for report.warehouses.iter().map(|w| {
+                            let path = w.http_path.clone();
+                            let onclick = on_warehouse.reform(move |_: MouseEvent| path.clone());
+                            html! {
+                                <li>
+                                    { &w.line }
+                                    <button type="button" class="secondary" {onclick}>{ "Use this one" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </div>
+            }
             if let Some(problem) = &report.problem {
                 <Findings id="check-problem" findings={vec![problem.clone()]} />
             }
-            if report.state == RunState::NotInBrowser || from_terminal {
-                <Findings id="check-notes" findings={report.notes.clone()} />
+            if let Some(notes) = &report.notes {
+                <Findings id="check-notes" findings={notes.clone()} />
             }
         </>
     }
 }
 
-fn ways_on(state: &UseReducerHandle<PageState>, ways: &WaysOn) -> Html {
-    let on_paste = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            use yew::TargetCast;
-            let text = e
-                .target_dyn_into::<web_sys::HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default();
-            state.dispatch(Action::AnswerPasted(text));
-        })
-    };
-    let bash = ways.bash.script();
-    let powershell = ways.powershell.script();
+fn ways_on(ways: &WaysView, on_paste: &Callback<String>) -> Html {
+    let on_paste = on_paste.reform(|e: InputEvent| {
+        use yew::TargetCast;
+        e.target_dyn_into::<web_sys::HtmlTextAreaElement>()
+            .map(|t| t.value())
+            .unwrap_or_default()
+    });
     html! {
         <div class="ways-on" id="ways-on">
             <h4>{ "Run the check in a terminal" }</h4>
             <p>{ "Run one block in a terminal: it asks for your secret without showing it, makes Airflow's requests and prints their answers, with no secret in them." }</p>
             <h5>{ "bash or zsh (macOS, Linux, WSL)" }</h5>
-            <pre data-route="bash">{ bash.clone() }</pre>
-            <CopyButton text={bash} what="the bash block" />
+            <pre data-route="bash">{ ways.bash.clone() }</pre>
+            <CopyButton text={ways.bash.clone()} what="the bash block" />
             <h5>{ "PowerShell (Windows)" }</h5>
-            <pre data-route="powershell">{ powershell.clone() }</pre>
-            <CopyButton text={powershell} what="the PowerShell block" />
+            <pre data-route="powershell">{ ways.powershell.clone() }</pre>
+            <CopyButton text={ways.powershell.clone()} what="the PowerShell block" />
             <label for="pasted-answer">{ "Paste everything the block printed" }</label>
             <textarea id="pasted-answer" rows="6" spellcheck="false" oninput={on_paste} />
             // The report stands far above the box (where the browser's verdict was): say so here.
-            if let Some(Ok(_)) = &state.pasted {
+            if ways.pasted == Pasted::Read {
                 <p class="help" id="pasted-read">
                     { "Read. The report now stands above, in place of the browser's verdict: " }
                     <a href="#check-live">{ "go to the report" }</a>
                 </p>
             }
-            if let Some(Err(f)) = &state.pasted {
+            if let Pasted::Unreadable(f) = &ways.pasted {
                 <Findings id="pasted-findings" findings={vec![f.clone()]} />
             }
             <p>{ "Or, where Airflow runs:" }</p>
-            <pre data-route="airflow">{ ways.airflow_cli.bash.clone() }</pre>
-            <CopyButton text={ways.airflow_cli.bash.clone()} what="the Airflow command" />
+            <pre data-route="airflow">{ ways.airflow.clone() }</pre>
+            <CopyButton text={ways.airflow.clone()} what="the Airflow command" />
         </div>
     }
 }

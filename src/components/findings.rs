@@ -1,3 +1,4 @@
+use dbx_check_core::page::view::severity_word;
 use dbx_check_core::Finding;
 use yew::prelude::*;
 
@@ -18,19 +19,11 @@ pub fn Findings(props: &FindingsProps) -> Html {
         <ul id={props.id.clone()} class="findings">
             { for props.findings.iter().map(|f| html! {
                 <li class={classes!("finding", f.severity.as_str())} data-code={f.code}>
-                    <span class="severity">{ severity_word(f) }</span>
+                    <span class="severity">{ severity_word(f.severity) }</span>
                     <span class="message">{ &f.message }</span>
                     <span class="fix">{ &f.fix }</span>
                 </li>
             }) }
         </ul>
-    }
-}
-
-fn severity_word(f: &Finding) -> &'static str {
-    match f.severity {
-        dbx_check_core::Severity::Error => "Error",
-        dbx_check_core::Severity::Warning => "Warning",
-        dbx_check_core::Severity::Info => "Note",
     }
 }

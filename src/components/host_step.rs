@@ -1,27 +1,19 @@
 use super::findings::Findings;
 use super::input_value;
-use crate::state::{Action, PageState};
+use dbx_check_core::page::view::HostView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct HostStepProps {
-    pub state: UseReducerHandle<PageState>,
+    pub view: HostView,
+    pub on_edit: Callback<String>,
 }
 
 /// Step 1: the workspace URL, analysed as the user types.
 #[component]
 pub fn HostStep(props: &HostStepProps) -> Html {
-    let state = &props.state;
-    let host = &state.assessment.host;
-    let oninput = {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| state.dispatch(Action::HostEdited(input_value(&e))))
-    };
-    let shout = state.touched.workspace && !state.input.workspace_url.trim().is_empty();
-    let summary = shout
-        .then(|| host.summary())
-        .flatten()
-        .map(|line| html! { <p class="summary" id="workspace-summary">{ line }</p> });
+    let view = &props.view;
+    let oninput = props.on_edit.reform(|e: InputEvent| input_value(&e));
     html! {
         <section class="step" aria-labelledby="step-workspace">
             <h2 id="step-workspace">{ "1. Workspace URL" }</h2>
@@ -29,11 +21,13 @@ pub fn HostStep(props: &HostStepProps) -> Html {
             <p class="help" id="workspace-help">{ "Open your workspace in the browser and copy the address bar, or copy it from the workspace switcher. Paths and ?o= are fine: they are removed." }</p>
             <input id="workspace-url" type="url" inputmode="url" autocomplete="off" spellcheck="false"
                 aria-describedby="workspace-help workspace-findings"
-                aria-invalid={ (shout && !host.is_usable()).to_string() }
+                aria-invalid={ view.invalid.to_string() }
                 placeholder="https://adb-1234567890123456.7.azuredatabricks.net"
-                value={state.input.workspace_url.clone()} {oninput} />
-            { summary.unwrap_or_default() }
-            <Findings id="workspace-findings" findings={ if shout { host.findings.clone() } else { vec![] } } />
+                value={view.value.clone()} {oninput} />
+            if let Some(line) = &view.summary {
+                <p class="summary" id="workspace-summary">{ line }</p>
+            }
+            <Findings id="workspace-findings" findings={view.findings.clone()} />
         </section>
     }
 }

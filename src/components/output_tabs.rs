@@ -1,26 +1,22 @@
 use super::copy_button::CopyButton;
 use super::findings::Findings;
-use crate::state::{Action, PageState};
+use dbx_check_core::page::view::{tab_beside, OutputsView};
 use dbx_check_core::OutputTab;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct OutputTabsProps {
-    pub state: UseReducerHandle<PageState>,
+    pub view: OutputsView,
+    pub on_tab: Callback<OutputTab>,
 }
 
 /// The Airflow values in every form, one tab per place people paste them.
 #[component]
 pub fn OutputTabs(props: &OutputTabsProps) -> Html {
-    let state = &props.state;
-    let outputs = &state.assessment.outputs;
-    let airflow = state.assessment.airflow_notes();
+    let view = &props.view;
     let tab_button = |tab: OutputTab| {
-        let selected = state.tab == tab;
-        let onclick = {
-            let state = state.clone();
-            Callback::from(move |_| state.dispatch(Action::TabChosen(tab)))
-        };
+        let selected = view.tab == tab;
+        let onclick = props.on_tab.reform(move |_: MouseEvent| tab);
         html! {
             <button type="button" role="tab" id={format!("tab-{}", tab.as_str())}
                 aria-selected={selected.to_string()} aria-controls="output-panel"
@@ -30,19 +26,18 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
         }
     };
     let onkeydown = {
-        let state = state.clone();
+        let on_tab = props.on_tab.clone();
+        let here = view.tab;
         Callback::from(move |e: KeyboardEvent| {
-            let step: isize = match e.key().as_str() {
-                "ArrowRight" => 1,
-                "ArrowLeft" => -1,
+            let forward = match e.key().as_str() {
+                "ArrowRight" => true,
+                "ArrowLeft" => false,
                 _ => return,
             };
             e.prevent_default();
-            let all = OutputTab::ALL;
-            let here = all.iter().position(|t| *t == state.tab).unwrap_or(0) as isize;
-            let next = (here + step).rem_euclid(all.len() as isize) as usize;
-            state.dispatch(Action::TabChosen(all[next]));
-            focus(&format!("tab-{}", all[next].as_str()));
+            let next = tab_beside(here, forward);
+            on_tab.emit(next);
+            focus(&format!("tab-{}", next.as_str()));
         })
     };
     html! {
@@ -50,19 +45,16 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
             <div role="tablist" aria-label="Airflow connection values" {onkeydown}>
                 { for OutputTab::ALL.into_iter().map(tab_button) }
             </div>
-            <div role="tabpanel" id="output-panel" aria-labelledby={format!("tab-{}", state.tab.as_str())}>
-                { for outputs.iter().filter(|o| o.tab == state.tab).map(|o| {
-                    let body = match (&o.text, &o.shown) {
-                        (Some(text), Some(shown)) => {
-                            let visible = if state.secret_revealed { text.clone() } else { shown.clone() };
-                            html! {
-                                <>
-                                    <pre data-output={o.key} tabindex="0" aria-label={o.label}>{ visible }</pre>
-                                    <CopyButton text={text.clone()} what={o.label} />
-                                </>
-                            }
-                        }
-                        _ => html! {
+            <div role="tabpanel" id="output-panel" aria-labelledby={format!("tab-{}", view.tab.as_str())}>
+                { for view.panes.iter().map(|o| {
+                    let body = match &o.text {
+                        Some((visible, copied)) => html! {
+                            <>
+                                <pre data-output={o.key} tabindex="0" aria-label={o.label}>{ visible }</pre>
+                                <CopyButton text={copied.clone()} what={o.label} />
+                            </>
+                        },
+                        None => html! {
                             <p class="unavailable" data-output={o.key}>
                                 { "Not available yet: complete the workspace URL and credential, or see the notes below." }
                             </p>
@@ -77,12 +69,12 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
                     }
                 }) }
             </div>
-            if state.touched.workspace {
-                <Findings id="airflow-findings" findings={airflow.problems} />
+            if let Some(airflow) = &view.airflow {
+                <Findings id="airflow-findings" findings={airflow.problems.clone()} />
                 if !airflow.notes.is_empty() {
                     <details class="notes" id="airflow-notes">
-                        <summary>{ airflow.summary }</summary>
-                        <Findings id="airflow-notes-list" findings={airflow.notes} />
+                        <summary>{ &airflow.summary }</summary>
+                        <Findings id="airflow-notes-list" findings={airflow.notes.clone()} />
                     </details>
                 }
             }

@@ -1,17 +1,17 @@
-use crate::state::PageState;
-use dbx_check_core::check::{browser_added_headers, Route};
+use dbx_check_core::page::view::PlanView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct PlanPanelProps {
-    pub state: UseReducerHandle<PageState>,
+    /// `None` until the workspace URL is complete.
+    pub view: Option<PlanView>,
 }
 
 /// "What leaves your browser": every request the check will make, before it is made,
 /// with the secret masked.
 #[component]
 pub fn PlanPanel(props: &PlanPanelProps) -> Html {
-    let Some(plan) = &props.state.assessment.plan else {
+    let Some(plan) = &props.view else {
         return html! {
             <details class="plan" id="what-leaves">
                 <summary>{ "What leaves your browser" }</summary>
@@ -21,23 +21,17 @@ pub fn PlanPanel(props: &PlanPanelProps) -> Html {
     };
     html! {
         <details class="plan" id="what-leaves">
-            <summary>{ plan.summary() }</summary>
-            { for plan.requests.iter().map(|r| html! {
+            <summary>{ &plan.summary }</summary>
+            { for plan.requests.iter().map(|(purpose, shown)| html! {
                 <div class="planned">
-                    <p class="help">{ r.step.purpose() }</p>
-                    <pre>{ r.to_string() }</pre>
+                    <p class="help">{ *purpose }</p>
+                    <pre>{ shown }</pre>
                 </div>
             }) }
-            if props.state.input.route == Route::Relay {
-                <p class="help" id="via-relay">
-                    { format!("Sent through this page's own relay (/relay/{}/…), which makes the same requests from its server and forwards only these.", plan.host.trim_start_matches("https://")) }
-                </p>
+            if let Some(note) = &plan.relay_note {
+                <p class="help" id="via-relay">{ note }</p>
             }
-            <p class="help">
-                { "Your browser adds: " }
-                { browser_added_headers().iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ") }
-                { ". Cookies are never sent, and nothing is stored." }
-            </p>
+            <p class="help">{ &plan.browser_adds }</p>
         </details>
     }
 }

@@ -15,6 +15,7 @@ pub mod finding;
 pub mod form;
 pub mod host;
 pub mod import;
+pub mod page;
 mod powershell;
 pub mod secret;
 #[cfg(test)]
