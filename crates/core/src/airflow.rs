@@ -458,10 +458,16 @@ fn sending_problems(method: AuthMethod, conn: &AirflowConnection) -> Vec<Airflow
 }
 
 fn has_nul(value: &Value) -> bool {
+    holds(value, '\0')
+}
+
+/// Whether a key or string of `value` holds `c`; for a `c` JSON writes as it is (a quote
+/// `'`, not a NUL), the same as whether the JSON text does, without writing it.
+fn holds(value: &Value, c: char) -> bool {
     match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(has_nul),
-        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        Value::String(s) => s.contains(c),
+        Value::Array(items) => items.iter().any(|v| holds(v, c)),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains(c) || holds(v, c)),
         _ => false,
     }
 }
@@ -727,7 +733,10 @@ fn write_forms(
         let quoted = [id.as_str(), conn.login.as_str(), conn.password.expose()]
             .iter()
             .any(|v| v.contains('\''))
-            || Value::Object(conn.extra.clone()).to_string().contains('\'');
+            || conn
+                .extra
+                .iter()
+                .any(|(k, v)| k.contains('\'') || holds(v, '\''));
         if quoted {
             problems.push(AirflowProblem::QuoteBreaksOldAstroCli);
         }

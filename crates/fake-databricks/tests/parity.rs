@@ -12,8 +12,8 @@
 //! so that each fake's request log holds exactly one case per host.
 
 use dbx_check_core::check::{
-    diagnose, plan_check, Authorization, CheckReport, RawOutcome, Step, StepState, Verdict,
-    BROWSER_TIMEOUT_MS,
+    diagnose, plan_check, Authorization, CheckReport, RawOutcome, Step, StepReport, StepState,
+    Verdict, BROWSER_TIMEOUT_MS,
 };
 use dbx_check_core::{AuthMethod, Secret};
 use fake_databricks::{
@@ -344,6 +344,7 @@ fn run_provider(venv: &Path, ca_bundle: &Path, input: String) -> Result<Provider
 /// What the core's check did for one row and method.
 struct CoreCase {
     report: CheckReport,
+    steps: Vec<StepReport>,
     sent: Vec<(Step, Sent)>,
     plan: dbx_check_core::CheckPlan,
 }
@@ -355,11 +356,7 @@ impl CoreCase {
 
     /// The warehouses step's verdict, if the check got to send it.
     fn warehouses_verdict(&self) -> Option<Verdict> {
-        let step = self
-            .report
-            .steps
-            .iter()
-            .find(|s| s.step == Step::Warehouses)?;
+        let step = self.steps.iter().find(|s| s.step == Step::Warehouses)?;
         (step.state == StepState::Answered)
             .then(|| step.diagnosis.as_ref().map(|d| d.verdict))
             .flatten()
@@ -626,15 +623,15 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
             );
             let name = m.name;
             core_jobs.spawn(async move {
-                let report = support::direct_report(&fake, plan.clone()).await;
-                (i, name, report, plan)
+                let run = support::direct_run(&fake, plan.clone()).await;
+                (i, name, run.report(), run.steps(), plan)
             });
         }
     }
     let mut core: BTreeMap<(usize, &str), CoreCase> = BTreeMap::new();
     let core_deadline = PROVIDER_DEADLINE + PROCESS_GRACE;
     while let Ok(Some(joined)) = tokio::time::timeout(core_deadline, core_jobs.join_next()).await {
-        let (i, name, report, plan) = joined.expect("a core check ran");
+        let (i, name, report, steps, plan) = joined.expect("a core check ran");
         // A path of no step is a redirect followed: it belongs to the request before it.
         let mut step = Step::SparkVersions;
         let sent = host_requests(&fakes.core[name], &rows[i].host)
@@ -644,7 +641,15 @@ async fn airflows_provider_and_the_core_agree_on_every_scenario_and_sign_in() {
                 (step, Sent::from_log(r))
             })
             .collect();
-        core.insert((i, name), CoreCase { report, sent, plan });
+        core.insert(
+            (i, name),
+            CoreCase {
+                report,
+                steps,
+                sent,
+                plan,
+            },
+        );
     }
     let core_time = core_started.elapsed();
 
@@ -953,7 +958,6 @@ fn compare(
         }
         let got: BTreeSet<_> = provider.sent.iter().map(Sent::shape).collect();
         let token_failed = core
-            .report
             .steps
             .iter()
             .any(|s| s.step == Step::OauthToken && s.state == StepState::Answered)

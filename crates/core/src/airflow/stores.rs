@@ -178,7 +178,8 @@ fn sh(text: &str) -> String {
 
 /// `template` with `{0}` … `{9}` replaced by `parts`; any other brace stays as it is.
 fn fill(template: &str, parts: &[&str]) -> String {
-    let mut out = String::with_capacity(template.len() + 80);
+    let mut out =
+        String::with_capacity(template.len() + parts.iter().map(|p| p.len()).sum::<usize>());
     let mut chars = template.chars();
     while let Some(c) = chars.next() {
         let rest = chars.as_str();

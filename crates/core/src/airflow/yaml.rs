@@ -62,7 +62,10 @@ fn entry(out: &mut String, key: &str, value: &str) {
 /// The whole `airflow:` document with one connection; its `connections:` list can be
 /// pasted over the one in the file astro-cli generates.
 pub(super) fn astro_settings(id: &ConnId, conn: &AirflowConnection) -> String {
-    let mut out = String::from("airflow:\n  connections:\n");
+    // The keys and quotes take under 200 bytes; sized once, the text is not copied as it grows.
+    let values = [id.as_str(), &conn.host, &conn.login, conn.password.expose()];
+    let mut out = String::with_capacity(200 + values.iter().map(|v| v.len()).sum::<usize>());
+    out.push_str("airflow:\n  connections:\n");
     out.push_str("    - conn_id: ");
     out.push_str(&double_quoted(id.as_str()));
     out.push('\n');

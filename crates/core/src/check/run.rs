@@ -32,7 +32,6 @@ use super::{RawOutcome, Step, Transport, Verdict, BROWSER_TIMEOUT_MS};
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::host::WorkspaceIdSource;
 use crate::secret::Secret;
-use crate::vocabulary::AuthMethod;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -267,7 +266,7 @@ pub struct WaysOn {
     pub airflow_cli: AirflowCliRoute,
 }
 
-/// One step as the page shows it.
+/// One step of a check, as [`CheckRun::steps`] gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepReport {
     pub step: Step,
@@ -285,8 +284,6 @@ pub struct StepReport {
 /// the plan and the issued access token in the run, neither of which is serialised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
-    pub host: String,
-    pub method: AuthMethod,
     pub route: Route,
     pub state: RunState,
     /// The step being sent, or waited for, while checking.
@@ -294,7 +291,6 @@ pub struct CheckReport {
     /// Once finished: what Airflow's own test would say (the Spark versions step), or
     /// the step that stopped the check before it (the OAuth token).
     pub verdict: Option<Diagnosis>,
-    pub steps: Vec<StepReport>,
     pub identity: Option<Identity>,
     /// Each with the HTTP path for the `http_path` extra. Empty until listed.
     pub warehouses: Vec<Warehouse>,
@@ -304,7 +300,6 @@ pub struct CheckReport {
     pub problem: Option<Finding>,
     /// The plan's notes (the browser limit, an empty Login that forces Bearer).
     pub notes: Vec<Finding>,
-    pub requests_sent: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -539,8 +534,6 @@ impl CheckRun {
         }
 
         CheckReport {
-            host: self.plan.host.clone(),
-            method: self.plan.method,
             route: self.route,
             state: self.state,
             current: match self.state {
@@ -548,27 +541,35 @@ impl CheckRun {
                 _ => None,
             },
             verdict,
-            steps: self
-                .plan
-                .requests
-                .iter()
-                .zip(&self.steps)
-                .map(|(planned, record)| StepReport {
-                    step: planned.step,
-                    purpose: planned.step.purpose(),
-                    shown_request: planned.to_string(),
-                    state: record.state,
-                    attempts: record.attempts,
-                    diagnosis: record.cause.as_ref().map(Cause::diagnosis),
-                })
-                .collect(),
             identity,
             warehouses,
             ways_on,
             problem: self.problem.as_ref().map(Diagnostic::to_finding),
             notes: self.plan.notes.clone(),
-            requests_sent: self.requests_sent,
         }
+    }
+
+    /// Each step as it stands: the page shows only the report, the tests and the parity
+    /// run read the steps.
+    pub fn steps(&self) -> Vec<StepReport> {
+        self.plan
+            .requests
+            .iter()
+            .zip(&self.steps)
+            .map(|(planned, record)| StepReport {
+                step: planned.step,
+                purpose: planned.step.purpose(),
+                shown_request: planned.to_string(),
+                state: record.state,
+                attempts: record.attempts,
+                diagnosis: record.cause.as_ref().map(Cause::diagnosis),
+            })
+            .collect()
+    }
+
+    /// Requests sent so far, retries included.
+    pub fn requests_sent(&self) -> u32 {
+        self.requests_sent
     }
 
     /// The step whose answer is the verdict: Airflow's test if it was answered, else
@@ -691,9 +692,10 @@ pub fn read_pasted_check(
 ) -> Result<CheckReport, Finding> {
     let transcript = read_transcript(text).map_err(|p| p.to_finding())?;
     let holds_secret = transcript.holds_secret;
-    let mut report = CheckRun::from_transcript(plan.clone(), conn_id, transcript).report();
-    report.notes = report
-        .steps
+    let run = CheckRun::from_transcript(plan.clone(), conn_id, transcript);
+    let mut report = run.report();
+    report.notes = run
+        .steps()
         .iter()
         .filter(|s| s.state == StepState::NotPasted && !s.step.is_airflow_test())
         .map(|s| NotPasted(s.step).to_finding())

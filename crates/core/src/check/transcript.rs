@@ -88,7 +88,10 @@ fn marked_step(line: &str) -> Option<Step> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{plan_check, read_pasted_check, CheckPlan, CheckReport, StepState, Verdict};
+    use crate::check::{
+        plan_check, read_pasted_check, CheckPlan, CheckReport, CheckRun, StepReport, StepState,
+        Verdict,
+    };
     use crate::{AuthMethod, Secret};
     use proptest::prelude::*;
 
@@ -113,6 +116,12 @@ mod tests {
 
     fn report(plan: &CheckPlan, text: &str) -> CheckReport {
         read_pasted_check(plan, "databricks_default", text).expect("the paste is read")
+    }
+
+    /// The steps of the run the paste reads as (the report leaves them out).
+    fn steps(plan: &CheckPlan, text: &str) -> Vec<StepReport> {
+        let transcript = read_transcript(text).expect("the paste is read");
+        CheckRun::from_transcript(plan.clone(), "databricks_default", transcript).steps()
     }
 
     fn verdict(report: &CheckReport) -> Option<Verdict> {
@@ -142,7 +151,9 @@ mod tests {
             "/sql/1.0/warehouses/1a2b3c4d5e6f7a8b"
         );
         assert!(r.notes.is_empty() && r.problem.is_none(), "{r:?}");
-        assert!(r.steps.iter().all(|s| s.state == StepState::Answered));
+        assert!(steps(&sp_plan(), SP_OAUTH_OK)
+            .iter()
+            .all(|s| s.state == StepState::Answered));
         // The shell's echo of the block (with `%s` and `$@`) is not read as a marker.
         assert_eq!(read_transcript(SP_OAUTH_OK).unwrap().answers.len(), 4);
     }
@@ -160,7 +171,8 @@ mod tests {
             Some("Ada Lovelace")
         );
         // The warehouse list timed out: said for that step, not for the check.
-        let warehouses = r.steps.iter().find(|s| s.step == Step::Warehouses).unwrap();
+        let steps = steps(&plan, PS_PROXY_HTTP2);
+        let warehouses = steps.iter().find(|s| s.step == Step::Warehouses).unwrap();
         assert_eq!(
             warehouses.diagnosis.as_ref().map(|d| d.verdict),
             Some(Verdict::Timeout)
@@ -174,8 +186,7 @@ mod tests {
         let r = report(&plan, ZSH_PRIVATE_LINK);
         assert_eq!(verdict(&r), Some(Verdict::PrivateLink));
         // As a direct check: a failed Airflow test stops it, the later steps are skipped.
-        let later: Vec<StepState> = r
-            .steps
+        let later: Vec<StepState> = steps(&plan, ZSH_PRIVATE_LINK)
             .iter()
             .filter(|s| s.step != Step::SparkVersions)
             .map(|s| s.state)

@@ -174,6 +174,11 @@ async fn execute_sent(
 /// A whole check of `plan` as the page's direct check runs it (the browser's CORS rule
 /// aside): each request the run asks for, its answer recorded, the retry sent at once.
 pub async fn direct_report(server: &FakeDatabricks, plan: CheckPlan) -> CheckReport {
+    direct_run(server, plan).await.report()
+}
+
+/// The run behind [`direct_report`], for what the report leaves out (each step).
+pub async fn direct_run(server: &FakeDatabricks, plan: CheckPlan) -> CheckRun {
     let host = url_host(&plan.host);
     let mut run = CheckRun::start(plan, "databricks_default", Route::Direct);
     for _ in 0..run.max_requests() {
@@ -193,7 +198,7 @@ pub async fn direct_report(server: &FakeDatabricks, plan: CheckPlan) -> CheckRep
             break;
         }
     }
-    run.report()
+    run
 }
 
 fn url_host(url: &str) -> String {
