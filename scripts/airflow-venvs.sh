@@ -2,7 +2,7 @@
 # Creates the two Python venvs that the Airflow round trip (tests/airflow/) runs in, skipping each
 # one whose installed requirement list already matches. They live outside the clone, so fresh CI
 # clones on the same machine reuse them: ${DBX_CHECK_CACHE:-$HOME/.cache/dbx-check}/airflow{3,2}.
-# Pins (shared/facts/airflow.md): provider 7.7.5 is the last that installs on Airflow 2.10;
+# Pins (docs/airflow-connections.md): provider 7.7.5 is the last that installs on Airflow 2.10;
 # an unpinned provider would pull Airflow 2.10 up to 3.x. The secrets-backend providers
 # (docs/secrets-backends.md) are pinned the same way: the Airflow 3 venv takes the releases
 # tests/airflow/test_stores.py was written against, the Airflow 2 venv the last that install

@@ -30,7 +30,7 @@ const MIGRATE_TIMEOUT_MS = 300_000;
 const AIRFLOW_TIMEOUT_MS = 120_000;
 /// The workspace the page checks: the fake answers an `ok-` host like a healthy workspace.
 const WORKSPACE = 'https://ok-bench.cloud.databricks.com';
-/// Airflow's connection id, and its environment variable (shared/facts/airflow.md).
+/// Airflow's connection id, and its environment variable (docs/airflow-connections.md).
 const CONN_ID = 'dbx_bench';
 const SPARK_VERSIONS = '/api/2.1/clusters/spark-versions';
 
@@ -211,7 +211,7 @@ async function airflowTestTimes(fake) {
   if (!args.airflow) throw new Error('no --airflow given');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dbx-check-bench-airflow-'));
   // A connection from the environment, pointing at the fake's plain-HTTP port: the provider
-  // builds `{schema}://{host}:{port}/api/...` (shared/facts/airflow.md). The Host header is
+  // builds `{schema}://{host}:{port}/api/...` (docs/airflow-connections.md). The Host header is
   // then `127.0.0.1`, which the fake answers like an `ok-` workspace.
   const env = {
     ...process.env,

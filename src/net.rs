@@ -257,7 +257,7 @@ async fn send(req: &NextRequest, signal: &AbortSignal) -> Result<RawOutcome, Fai
 
 /// A `no-cors` GET without credentials or Authorization: it resolves (with an opaque
 /// answer the page cannot read) when anything answers at the host, and rejects when
-/// nothing does (shared/facts/databricks.md §5). Note: a page served with
+/// nothing does (docs/databricks-answers.md, "Calling from a browser"). Note: a page served with
 /// `Cross-Origin-Embedder-Policy: require-corp` would see every probe rejected.
 async fn probe(url: &str, caller: &AbortSignal) -> Result<Transport, Aborted> {
     let Some(deadline) = Deadline::arm(PROBE_TIMEOUT_MS, Some(caller)) else {

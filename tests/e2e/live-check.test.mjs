@@ -312,7 +312,7 @@ test('account_console: the page refuses an account console host before any reque
   assert.ok(await checker.testButton.isDisabled());
   assert.deepEqual(requests.filter((r) => r.url.includes('databricks.com')), [], 'a request left for the account console');
 
-  // What the block prints when its first request meets an account console (facts §4:
+  // What the block prints when its first request meets an account console (docs/databricks-answers.md:
   // 401 "Credential was not sent or was of an unsupported type"), pasted back.
   await checker.fillForm({ workspace: 'https://nocors-2.cloud.databricks.com', method: 'pat', secret: TEST_PAT });
   await checkAndWatch(checker);

@@ -30,7 +30,7 @@ impl Cloud {
 }
 
 /// How Airflow's Databricks provider authenticates (its `_get_token` order, see
-/// shared/facts/databricks.md §3). The names are the command's and the page's.
+/// docs/credentials.md). The names are the command's and the page's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {

@@ -1,4 +1,4 @@
-//! `dbx-check host <TEXT>` prints the analysis as one JSON object (DESIGN.md contract).
+//! `dbx-check host <TEXT>` prints the analysis as one JSON object (the contract in docs/command.md).
 
 mod support;
 

@@ -1,5 +1,5 @@
 //! `dbx-check credential` as scripts run it: the secret goes in on stdin, the JSON of the
-//! DESIGN.md contract comes out, and no argument can carry the secret.
+//! contract of docs/command.md comes out, and no argument can carry the secret.
 
 mod support;
 

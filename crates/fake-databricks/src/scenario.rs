@@ -1,5 +1,5 @@
 //! What the fake workspace answers, chosen by the first label of the host name. Bodies
-//! and headers follow shared/facts/databricks.md §4; where the facts say a body is
+//! and headers follow docs/databricks-answers.md; where the facts say a body is
 //! unknown (a real 429, a scoped token's refusal) the shape follows Databricks' error
 //! object convention and says so.
 
@@ -119,7 +119,7 @@ impl Scenario {
 
     /// CORS headers are on for every scenario but `nocors-`, so that every other
     /// verdict can be reached from a browser. Real workspaces are reported to send
-    /// none (facts §5); `nocors-` is that case. The server asks [`host_allows_cors`],
+    /// none (docs/databricks-answers.md, "Calling from a browser"); `nocors-` is that case. The server asks [`host_allows_cors`],
     /// which also turns them off for `nocors-<label>-` hosts.
     pub fn cors(self) -> bool {
         self != Scenario::NoCors
@@ -264,7 +264,7 @@ fn sign_in_page() -> String {
 }
 
 fn invalid_token() -> Answer {
-    // facts §4: JSON body plus the reason-phrase header.
+    // docs/databricks-answers.md: JSON body plus the reason-phrase header.
     Answer::json(
         403,
         json!({"error_code": 403, "message": "Invalid access token."}),
@@ -343,7 +343,7 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
             )
         }
         Scenario::RateLimit => {
-            // facts §4: a real 429 body was not recorded; the code is one Databricks uses.
+            // docs/databricks-answers.md: a real 429 body was not recorded; the code is one Databricks uses.
             return Answer::json(
                 429,
                 json!({"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "Exceeded the request rate limit. Retry later."}),
@@ -455,7 +455,7 @@ pub fn answer(scenario: Scenario, asked: &Asked<'_>) -> Answer {
     }
 }
 
-/// facts §2 says the test endpoint needs scope `clusters`, but no refusal body was
+/// docs/credentials.md says the test endpoint needs scope `clusters`, but no refusal body was
 /// recorded: this one follows the error-object convention with PERMISSION_DENIED.
 fn missing_scope(scope: &str) -> Answer {
     Answer::json(

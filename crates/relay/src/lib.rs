@@ -1,6 +1,6 @@
 //! `dbx-check-relay`: serves the dbx-check page and forwards its live check to the
 //! workspace, so that workspaces which refuse cross-origin browser calls (most do,
-//! shared/facts/databricks.md §5) still get a real verdict. The page calls its own
+//! docs/databricks-answers.md, "Calling from a browser") still get a real verdict. The page calls its own
 //! origin; the relay makes the identical request to `https://<workspace host>/<path>`.
 //!
 //! The page's contract (paths, mark, headers, what a relayed answer means) is in

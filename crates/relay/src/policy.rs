@@ -44,7 +44,7 @@ pub const RETURNED_RESPONSE_HEADERS: [&str; 4] = [
 /// DNS allows 253 characters in a host name (RFC 1035 §2.3.4).
 pub const MAX_HOST_BYTES: usize = 253;
 /// Same-host redirects followed per request. The private-link sign-in redirect is one
-/// hop (facts §4); a loop ends here.
+/// hop (docs/databricks-answers.md); a loop ends here.
 pub const MAX_REDIRECTS: usize = 5;
 
 /// Why the relay did not forward a request, or could not relay the answer. Each is a

@@ -35,7 +35,7 @@ const POOL_MAX_IDLE_PER_HOST: usize = 8;
 
 /// Resolves workspace names, dropping addresses where no workspace can be: this machine,
 /// link-local (169.254.169.254 is the cloud metadata service), unspecified, multicast.
-/// Private ranges stay allowed: a private-link workspace resolves to one (facts §1).
+/// Private ranges stay allowed: a private-link workspace resolves to one (docs/workspace-hosts.md).
 /// Test rules (`--resolve`) answer first and may only name loopback addresses.
 #[derive(Clone)]
 pub(crate) struct GuardedResolver {

@@ -105,7 +105,7 @@ impl ConnId {
     }
 
     /// True when Docker Compose accepts the variable as a `.env` key (`[A-Za-z0-9_.]`,
-    /// shared/facts/airflow.md): a `.` is fine there, a `-` is an error.
+    /// docs/airflow-connections.md): a `.` is fine there, a `-` is an error.
     pub fn is_dotenv_key(&self) -> bool {
         self.0
             .bytes()

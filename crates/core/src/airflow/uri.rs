@@ -2,7 +2,7 @@
 //! in Airflow 2 and 3, and the task SDK's `Connection.from_uri`) reads back exactly the
 //! intended fields.
 //!
-//! Facts (shared/facts/airflow.md, checked again by tests/airflow/):
+//! Facts (docs/airflow-connections.md, checked again by tests/airflow/):
 //! - login, password and host are read with `unquote`, so each is written as Python's
 //!   `quote(value, safe="")` writes it: everything but `A-Z a-z 0-9 - . _ ~` percent-encoded
 //!   from UTF-8. Not `quote_plus`: a `+` is read back as `+`, not as a space.
@@ -78,7 +78,7 @@ mod tests {
 
     #[test]
     fn encodes_as_python_quote_with_nothing_safe() {
-        // The example from shared/facts/airflow.md, checked against Python 3.11's quote().
+        // The example from docs/airflow-connections.md, checked against Python 3.11's quote().
         assert_eq!(
             quote("p@ss:w/rd%#? x+é€"),
             "p%40ss%3Aw%2Frd%25%23%3F%20x%2B%C3%A9%E2%82%AC"

@@ -1,7 +1,7 @@
 //! A JWT's claims, read without verifying the signature: enough to tell the user when the
 //! token expires, who issued it and for what. Verifying needs the issuer's keys, which the
 //! workspace checks anyway. Microsoft Entra ID and Databricks OAuth access tokens are JWTs
-//! (shared/facts/databricks.md §2).
+//! (docs/credentials.md).
 
 use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};

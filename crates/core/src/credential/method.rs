@@ -1,6 +1,6 @@
 //! What each sign-in method needs in the connection form, where to find each value, and
 //! what a browser can check of it. The field rules follow the Airflow Databricks provider's
-//! `_get_token` (shared/facts/databricks.md §3).
+//! `_get_token` (docs/credentials.md).
 
 use crate::vocabulary::AuthMethod;
 use serde::Serialize;

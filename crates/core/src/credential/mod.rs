@@ -1,10 +1,10 @@
 //! Credential analysis: for a sign-in method and what the user typed into Login, Password
 //! and Extra, what Airflow's Databricks provider will do with it and what is wrong with it.
 //!
-//! Neither Airflow nor the Databricks SDK checks the format of a token (facts §2), so a
+//! Neither Airflow nor the Databricks SDK checks the format of a token (docs/credentials.md), so a
 //! trailing newline or a pasted `Bearer ` surfaces only later as a 403. Here it is caught
 //! while the user types. The precedence rules follow the provider's `_get_token` (7.23.0,
-//! facts §3): Extra `token` first, then a Password with an empty Login as a token, then
+//! docs/credentials.md): Extra `token` first, then a Password with an empty Login as a token, then
 //! `azure_tenant_id`, managed identity, `DefaultAzureCredential`, Databricks OAuth, and
 //! finally HTTP Basic with Login and Password.
 //!
@@ -174,7 +174,7 @@ pub fn secret_in_url_field(text: &str) -> Option<CredentialProblem> {
     })
 }
 
-/// The cloud of a workspace host, from the Databricks SDK's DNS zones (facts §1), as the
+/// The cloud of a workspace host, from the Databricks SDK's DNS zones (docs/workspace-hosts.md), as the
 /// host analysis reads it; the credential check needs it to tell an Azure method on an
 /// AWS or GCP workspace.
 pub fn cloud_of_host(text: &str) -> Option<Cloud> {
@@ -368,8 +368,8 @@ fn check_secret(
             });
         }
     } else if raw.chars().any(|c| u32::from(c) > 0xFF) {
-        // HTTP Basic credentials are encoded as Latin-1 by the requests library (facts:
-        // airflow.md, "Credentials that are not latin-1").
+        // HTTP Basic credentials are encoded as Latin-1 by the requests library (docs/credentials.md,
+        // "Characters a header cannot carry").
         out.push(P::NotLatin1 {
             field: HeaderField::Password,
         });
