@@ -67,23 +67,7 @@ impl Verdict {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Ok => "ok",
-            Verdict::InvalidToken => "invalid_token",
-            Verdict::WrongWorkspace => "wrong_workspace",
-            Verdict::IpBlocked => "ip_blocked",
-            Verdict::AccountConsole => "account_console",
-            Verdict::PrivateLink => "private_link",
-            Verdict::MissingPermission => "missing_permission",
-            Verdict::NotFound => "not_found",
-            Verdict::RateLimited => "rate_limited",
-            Verdict::Unavailable => "unavailable",
-            Verdict::UnexpectedResponse => "unexpected_response",
-            Verdict::Timeout => "timeout",
-            Verdict::Unreachable => "unreachable",
-            Verdict::CorsBlocked => "cors_blocked",
-            Verdict::OauthInvalidClient => "oauth_invalid_client",
-        }
+        crate::finding::variant_name(&self)
     }
 }
 
