@@ -211,27 +211,12 @@ impl Cause {
             Cause::OauthInvalidClient => Verdict::OauthInvalidClient,
         }
     }
-
-    pub fn diagnosis(&self) -> Diagnosis {
-        Diagnosis {
-            verdict: self.verdict(),
-            title: self.title(),
-            explanation: self.explanation(),
-            fix: self.fix_text(),
-        }
-    }
 }
 
 /// The diagnosis of one outcome: what the page shows and `dbx-check diagnose` prints.
 pub fn diagnose(outcome: &RawOutcome) -> Diagnosis {
     classify(outcome).diagnosis()
 }
-
-#[cfg(test)]
-use {
-    super::Transport,
-    crate::finding::{Diagnostic, Severity},
-};
 
 #[cfg(test)]
 mod tests;

@@ -1,424 +1,585 @@
-//! The words of each verdict: its title, explanation and fix.
+//! The words of each verdict, as data: for every cause, its severity and its title,
+//! explanation and fix as templates whose `{name}` slots [`render`] fills, written together.
 
-use super::{Cause, SuccessDetails, UnexpectedKind};
-use crate::check::Step;
-use crate::finding::{Diagnostic, Severity};
+use super::{Cause, Diagnosis, SuccessDetails, UnexpectedKind, Warehouse};
+use crate::check::{Step, BROWSER_TIMEOUT_MS};
+use crate::finding::{render, Diagnostic, Severity};
+use std::borrow::Cow;
+use Severity::{Error, Info, Warning};
 
-impl Cause {
-    pub(super) fn title(&self) -> String {
-        match self {
-            Cause::Passed(details) => match details {
-                SuccessDetails::OauthToken { .. } => {
-                    "The service principal got an OAuth access token".to_owned()
-                }
-                SuccessDetails::SparkVersions { .. } => {
-                    "Airflow's connection test passes".to_owned()
-                }
-                SuccessDetails::CurrentUser {
-                    user_name: Some(user),
-                    ..
-                } => format!("Signed in as {user}"),
-                SuccessDetails::CurrentUser { .. } => {
-                    "The credential works; its user name was not in the answer".to_owned()
-                }
-                SuccessDetails::Warehouses { warehouses } => match warehouses.len() {
-                    0 => "No SQL warehouse is visible to this credential".to_owned(),
-                    1 => "1 SQL warehouse found".to_owned(),
-                    n => format!("{n} SQL warehouses found"),
-                },
-            },
-            Cause::InvalidToken { .. } => "Databricks refused the credential".to_owned(),
-            Cause::WrongWorkspace { .. } => {
-                "The credential belongs to another workspace".to_owned()
-            }
-            Cause::IpBlocked { .. } => {
-                "The workspace's IP access list blocks this address".to_owned()
-            }
-            Cause::AccountConsole { .. } => {
-                "This is the account console, not a workspace".to_owned()
-            }
-            Cause::PrivateLink { .. } => {
-                "The workspace is reachable only over Private Link".to_owned()
-            }
-            Cause::MissingPermission { step, .. } => match step {
-                Step::SparkVersions => {
-                    "The credential may not use the clusters API Airflow tests with".to_owned()
-                }
-                Step::CurrentUser => "The credential may not read its own user".to_owned(),
-                Step::Warehouses => "The credential may not list SQL warehouses".to_owned(),
-                Step::OauthToken => "The service principal may not get a token here".to_owned(),
-            },
-            Cause::NotFound { step } => format!("{} was not found on this host", api_name(*step)),
-            Cause::RateLimited { .. } => "Databricks asks to slow down".to_owned(),
-            Cause::Unavailable {
-                auth_outage: true, ..
-            } => "Databricks sign-in is temporarily unavailable".to_owned(),
-            Cause::Unavailable { status, .. } => {
-                format!("Databricks is temporarily unavailable (HTTP {status})")
-            }
-            Cause::Unexpected { kind, status, .. } => match kind {
-                UnexpectedKind::SignInPage => {
-                    "The host answered with a sign-in page, not the API".to_owned()
-                }
-                UnexpectedKind::EmptyBody => "The host answered with an empty body".to_owned(),
-                UnexpectedKind::MissingAccessToken => {
-                    "The token answer holds no access token".to_owned()
-                }
-                _ => match status {
-                    Some(s) => format!("An answer this check does not know (HTTP {s})"),
-                    None => "An answer this check does not know".to_owned(),
-                },
-            },
-            Cause::Timeout { .. } => "No answer in time".to_owned(),
-            Cause::Unreachable { .. } => "The host cannot be reached".to_owned(),
-            Cause::CorsBlocked { entra: true, .. } => {
-                "Entra ID refuses token requests from a browser".to_owned()
-            }
-            Cause::CorsBlocked { .. } => {
-                "Your workspace answered; finish the check in a terminal".to_owned()
-            }
-            Cause::OauthInvalidClient => {
-                "Databricks did not accept the client id and secret".to_owned()
-            }
+/// A cause's words. `finding::Wording` has one message; a diagnosis has a title and an
+/// explanation, rendered with the same slots by the same [`render`].
+struct Words<'a> {
+    severity: Severity,
+    title: &'static str,
+    explanation: &'static str,
+    fix: &'static str,
+    slots: Vec<(&'static str, Cow<'a, str>)>,
+}
+
+impl<'a> Words<'a> {
+    fn new(
+        severity: Severity,
+        title: &'static str,
+        explanation: &'static str,
+        fix: &'static str,
+    ) -> Self {
+        Words {
+            severity,
+            title,
+            explanation,
+            fix,
+            slots: Vec::new(),
         }
     }
 
-    pub(super) fn explanation(&self) -> String {
+    /// The value of the slot `{name}`.
+    fn with(self, name: &'static str, value: impl Into<Cow<'a, str>>) -> Self {
+        self.slot(name, value.into())
+    }
+
+    /// One copy of the push for every type `with` takes, for the page's size.
+    #[inline(never)]
+    fn slot(mut self, name: &'static str, value: Cow<'a, str>) -> Self {
+        self.slots.push((name, value));
+        self
+    }
+
+    fn title(&self) -> String {
+        render(self.title, &self.slots)
+    }
+
+    fn explanation(&self) -> String {
+        render(self.explanation, &self.slots)
+    }
+
+    fn fix(&self) -> String {
+        render(self.fix, &self.slots)
+    }
+}
+
+/// What Airflow's provider does with a 429 or a 5xx (docs/databricks-answers.md,
+/// "Timeouts and retries"); the check retries the same way (`run::RETRY_WAITS_MS`). A
+/// literal, so that templates can include it.
+macro_rules! airflow_retries {
+    () => {
+        "Airflow's test meets the same answer: it tries 3 times, 1 and \
+         then 2 seconds apart, without waiting for Retry-After, and then fails."
+    };
+}
+
+/// Airflow's provider waits this long for each API answer, and this long for an OAuth
+/// token (docs/databricks-answers.md, "Timeouts and retries").
+const AIRFLOW_TIMEOUT_SECONDS: u32 = 180;
+const AIRFLOW_TOKEN_TIMEOUT_SECONDS: u32 = 10;
+
+const USE_WORKSPACE_URL: &str = "Use the workspace URL exactly as the browser shows it when \
+     you are in the workspace, without any path: https://<workspace host>.";
+const CHECK_AGAIN_LATER: &str = "Check again in a few minutes; if it persists, see the \
+     Databricks status page for your cloud and region.";
+const NOT_A_WORKSPACE_PAGE: &str = "Use the workspace URL exactly as the browser shows it \
+     when you are in the workspace (https://<workspace host>, no path); if a proxy sits in \
+     between, test from where Airflow runs.";
+const COMPARE_IN_TERMINAL: &str = "Check again; if it persists, run the same request from a \
+     terminal (commands below) or `airflow connections test` and compare.";
+const SLOW_OR_BLOCKED: &str = "Check that the workspace opens in this browser; if it does, it \
+     is slow rather than blocked: run the terminal commands below from where Airflow runs, or \
+     `airflow connections test`, which wait longer. If it does not open, test from the \
+     network Airflow runs in.";
+
+impl Cause {
+    pub fn diagnosis(&self) -> Diagnosis {
+        let words = self.words();
+        Diagnosis {
+            verdict: self.verdict(),
+            title: words.title(),
+            explanation: words.explanation(),
+            fix: words.fix(),
+        }
+    }
+
+    /// The cause's severity and words, with the values its templates name.
+    fn words(&self) -> Words<'_> {
+        use Cause as C;
         match self {
-            Cause::Passed(details) => passed_explanation(details),
-            Cause::InvalidToken {
+            C::Passed(details) => passed(details),
+            C::InvalidToken {
                 step,
                 status,
                 html_form,
-            } => {
-                let what = if *html_form {
+            } => Words::new(
+                Error,
+                "Databricks refused the credential",
+                "{api} answered {what}. The token is mistyped, revoked, or expired (tokens \
+                 unused for 90 days are revoked automatically), or a user name and \
+                 password were refused. Airflow shows this as `Status Code: {status}`.",
+                "Create a new personal access token in this workspace (Settings → Developer \
+                 → Access tokens) and paste the whole token, which starts with `dapi`, not \
+                 the token's ID. For a user name and password, check both, or switch to a \
+                 token.",
+            )
+            .with("api", api_name(*step))
+            .with(
+                "what",
+                if *html_form {
                     "an HTML error page saying \"Invalid access token\""
                 } else if *status == 401 {
                     "HTTP 401: the credential was not accepted"
                 } else {
                     "HTTP 403 \"Invalid access token\""
-                };
-                format!(
-                    "{} answered {what}. The token is mistyped, revoked, or expired (tokens \
-                     unused for 90 days are revoked automatically), or a user name and \
-                     password were refused. Airflow shows this as `Status Code: {status}`.",
-                    api_name(*step)
-                )
-            }
-            Cause::WrongWorkspace { other_org } => format!(
-                "The workspace answered \"Invalid access to Org\"{}: the token is valid, but \
-                 for a different workspace. A personal access token works only in the \
+                },
+            )
+            .with("status", status.to_string()),
+            C::WrongWorkspace { other_org } => Words::new(
+                Error,
+                "The credential belongs to another workspace",
+                "The workspace answered \"Invalid access to Org\"{other}: the token is valid, \
+                 but for a different workspace. A personal access token works only in the \
                  workspace where it was created.",
+                "Use the workspace URL where the token was created, or create a token in \
+                 this workspace.",
+            )
+            .with(
+                "other",
                 other_org
                     .as_deref()
                     .map(|o| format!(" (the token belongs to workspace {o})"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
             ),
-            Cause::IpBlocked {
+            C::IpBlocked {
                 source_ip,
                 workspace_id,
-            } => format!(
-                "The workspace{} allows API calls only from listed IP addresses, and the \
-                 call came from {}. Airflow calls from its own servers, whose address is \
-                 usually different from this computer's.",
-                workspace_id
-                    .as_deref()
-                    .map(|w| format!(" {w}"))
-                    .unwrap_or_default(),
+            } => Words::new(
+                Error,
+                "The workspace's IP access list blocks this address",
+                "The workspace{workspace} allows API calls only from listed IP addresses, and \
+                 the call came from {source}. Airflow calls from its own servers, whose \
+                 address is usually different from this computer's.",
+                "Ask a workspace admin to add the public IP address of your Airflow servers \
+                 (their egress or NAT address) to the IP access list, or test from a machine \
+                 inside the allowed network.",
+            )
+            .with("workspace", spaced(workspace_id.as_deref()))
+            .with(
+                "source",
                 source_ip
                     .as_deref()
                     .map(|ip| format!("{ip}, which is not on the list"))
-                    .unwrap_or_else(|| "an address that is not on the list".to_owned())
+                    .unwrap_or_else(|| "an address that is not on the list".to_owned()),
             ),
-            Cause::AccountConsole { sign_in_page } => format!(
+            C::AccountConsole { sign_in_page } => Words::new(
+                Error,
+                "This is the account console, not a workspace",
                 "The address is a Databricks account console (accounts.…), which manages \
-                 workspaces but does not run them{}. Airflow must talk to one workspace.",
+                 workspaces but does not run them; it answered {answered}. Airflow must talk \
+                 to one workspace.",
+                "Use the URL of the workspace itself: open the workspace from the account \
+                 console and copy its address (for example \
+                 https://dbc-….cloud.databricks.com or https://adb-….azuredatabricks.net).",
+            )
+            .with(
+                "answered",
                 if *sign_in_page {
-                    "; it answered the API call with its sign-in page"
+                    "the API call with its sign-in page"
                 } else {
-                    "; it answered that a workspace credential is of an unsupported type"
-                }
+                    "that a workspace credential is of an unsupported type"
+                },
             ),
-            Cause::PrivateLink { workspace_id } => format!(
-                "The workspace{} accepts connections only from its private network (Azure \
-                 or AWS Private Link). From elsewhere it redirects to a login page with \
+            C::PrivateLink { workspace_id } => Words::new(
+                Error,
+                "The workspace is reachable only over Private Link",
+                "The workspace{workspace} accepts connections only from its private network \
+                 (Azure or AWS Private Link). From elsewhere it redirects to a login page with \
                  `private-link-validation-error`, which Airflow reports as \"Expecting \
                  value: line 1 column 1 (char 0)\".",
-                workspace_id
-                    .as_deref()
-                    .map(|w| format!(" {w}"))
-                    .unwrap_or_default()
-            ),
-            Cause::MissingPermission {
+                "Test from a machine inside the workspace's network (where Airflow runs): use \
+                 the terminal commands or `airflow connections test` there. If Airflow itself \
+                 is outside that network, it needs a route to the private endpoint.",
+            )
+            .with("workspace", spaced(workspace_id.as_deref())),
+            C::MissingPermission {
                 step,
                 server_message,
-            } => {
-                let why = match step {
-                    Step::SparkVersions => {
-                        "The credential was accepted, but it may not call the clusters API \
-                         that Airflow's test uses: typically a scoped token without the \
-                         `clusters` scope."
-                    }
-                    Step::CurrentUser => {
-                        "The credential was accepted, but it may not read its own user \
-                         (a scoped token without the `scim` scope). Airflow's test does not \
-                         need this."
-                    }
-                    Step::Warehouses => {
-                        "The credential was accepted, but it may not list SQL warehouses \
-                         (no Databricks SQL access, or a scoped token without the `sql` \
-                         scope). Airflow's test does not need this; SQL operators do."
-                    }
-                    Step::OauthToken => {
-                        "The service principal exists but may not get a token for this \
-                         workspace."
-                    }
-                };
-                match server_message {
-                    Some(m) => format!("{why} Databricks said: \"{m}\"."),
-                    None => why.to_owned(),
-                }
-            }
-            Cause::NotFound { step } => match step {
-                Step::SparkVersions | Step::CurrentUser => format!(
-                    "{} answered HTTP 404: the host is not a Databricks workspace, or \
-                     the URL carries a path that should not be there.",
-                    api_name(*step)
-                ),
-                Step::Warehouses => "The workspace has no SQL warehouses API (HTTP 404): \
-                     Databricks SQL may not be enabled on it. Airflow's test does not need it."
-                    .to_owned(),
-                Step::OauthToken => "The host has no OAuth token endpoint (HTTP 404): it is \
-                     not a workspace URL, or OAuth for service principals is not available \
-                     on it."
-                    .to_owned(),
-            },
-            Cause::RateLimited {
-                status,
-                retry_after_seconds,
-            } => format!(
-                "The workspace answered HTTP {status}: too many requests for this credential \
-                 or workspace right now.{} {AIRFLOW_RETRIES}",
-                retry_after_seconds
-                    .map(|s| format!(" It asks to wait {}.", seconds(s)))
-                    .unwrap_or_default()
+            } => missing_permission(*step).with(
+                "said",
+                server_message
+                    .as_deref()
+                    .map(|m| format!(" Databricks said: \"{m}\"."))
+                    .unwrap_or_default(),
             ),
-            Cause::Unavailable {
+            C::NotFound { step } => not_found(*step).with("api", api_name(*step)),
+            C::RateLimited {
                 status,
-                auth_outage,
-            } => {
-                if *auth_outage {
-                    format!(
-                        "The workspace answered HTTP {status} TEMPORARILY_UNAVAILABLE: its \
-                         sign-in service is down for a moment. Your credential was not \
-                         judged. {AIRFLOW_RETRIES}"
-                    )
-                } else {
-                    format!(
-                        "The workspace answered HTTP {status}: a server-side problem, not \
-                         your settings. Your credential was not judged. {AIRFLOW_RETRIES}"
-                    )
-                }
-            }
-            Cause::Unexpected {
+                retry_after_seconds: Some(wait),
+            } => Words::new(
+                Warning,
+                "Databricks asks to slow down",
+                concat!(
+                    "The workspace answered HTTP {status}: too many requests for this \
+                     credential or workspace right now. It asks to wait {wait}. ",
+                    airflow_retries!()
+                ),
+                "Wait {wait} and check again; Airflow's test fails the same way until then.",
+            )
+            .with("status", status.to_string())
+            .with("wait", seconds(*wait)),
+            C::RateLimited { status, .. } => Words::new(
+                Warning,
+                "Databricks asks to slow down",
+                concat!(
+                    "The workspace answered HTTP {status}: too many requests for this \
+                     credential or workspace right now. ",
+                    airflow_retries!()
+                ),
+                "Wait a minute and check again; Airflow's test fails the same way while the \
+                 limit lasts.",
+            )
+            .with("status", status.to_string()),
+            C::Unavailable {
+                status,
+                auth_outage: true,
+            } => Words::new(
+                Warning,
+                "Databricks sign-in is temporarily unavailable",
+                concat!(
+                    "The workspace answered HTTP {status} TEMPORARILY_UNAVAILABLE: its \
+                     sign-in service is down for a moment. Your credential was not judged. ",
+                    airflow_retries!()
+                ),
+                CHECK_AGAIN_LATER,
+            )
+            .with("status", status.to_string()),
+            C::Unavailable { status, .. } => Words::new(
+                Warning,
+                "Databricks is temporarily unavailable (HTTP {status})",
+                concat!(
+                    "The workspace answered HTTP {status}: a server-side problem, not your \
+                     settings. Your credential was not judged. ",
+                    airflow_retries!()
+                ),
+                CHECK_AGAIN_LATER,
+            )
+            .with("status", status.to_string()),
+            C::Unexpected {
                 step,
                 kind,
                 status,
                 excerpt,
-            } => {
-                let seen = match status {
-                    Some(s) => format!("HTTP {s}"),
-                    None => "no status".to_owned(),
-                };
-                let body = if excerpt.is_empty() {
-                    "an empty body".to_owned()
-                } else {
-                    format!("\"{excerpt}\"")
-                };
-                let reading = match kind {
-                    UnexpectedKind::NoStatus => "The request ended without a status code.",
-                    UnexpectedKind::EmptyBody => {
-                        "A Databricks API always answers JSON; Airflow fails on this with \
-                         \"Expecting value: line 1 column 1 (char 0)\"."
-                    }
-                    UnexpectedKind::SignInPage => {
-                        "A workspace answers API calls with JSON; a sign-in page means the \
-                         address is not a workspace's (for example the account console or \
-                         another Databricks page). Airflow fails on this with \"Expecting \
-                         value: line 1 column 1 (char 0)\"."
-                    }
-                    UnexpectedKind::Html => {
-                        "A web page came back where the API answers JSON: the address is \
-                         probably not a workspace's, or a proxy answered instead."
-                    }
-                    UnexpectedKind::NotJson => {
-                        "The answer is not JSON, which every Databricks API answers."
-                    }
-                    UnexpectedKind::MissingAccessToken => {
-                        "The token endpoint answered success without `access_token`, or \
-                         with a token type other than Bearer."
-                    }
-                    UnexpectedKind::Redirect => {
-                        "The host redirected the request elsewhere instead of answering."
-                    }
-                    UnexpectedKind::Status => "This check has no reading for this answer.",
-                };
-                format!("{} got {seen} with {body}. {reading}", api_name(*step))
-            }
-            Cause::Timeout {
+            } => unexpected(*kind)
+                .with("api", api_name(*step))
+                .with(
+                    "seen",
+                    match status {
+                        Some(s) => format!("HTTP {s}"),
+                        None => "no status".to_owned(),
+                    },
+                )
+                .with(
+                    "http",
+                    status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(),
+                )
+                .with(
+                    "body",
+                    if excerpt.is_empty() {
+                        "an empty body".to_owned()
+                    } else {
+                        format!("\"{excerpt}\"")
+                    },
+                ),
+            C::Timeout {
                 step: Step::OauthToken,
-            } => format!(
-                "{} did not answer within {} seconds, so the check stopped waiting. Airflow \
-                 waits no longer for a token ({AIRFLOW_TOKEN_TIMEOUT_SECONDS} seconds) and \
-                 tries 3 times: its test fails the same way.",
-                api_name(Step::OauthToken),
-                crate::check::BROWSER_TIMEOUT_MS / 1000
+            } => Words::new(
+                Warning,
+                "No answer in time",
+                "{api} did not answer within {browser} seconds, so the check stopped waiting. \
+                 Airflow waits no longer for a token ({airflow} seconds) and tries 3 times: \
+                 its test fails the same way.",
+                SLOW_OR_BLOCKED,
+            )
+            .with("api", api_name(Step::OauthToken))
+            .with("browser", (BROWSER_TIMEOUT_MS / 1000).to_string())
+            .with("airflow", AIRFLOW_TOKEN_TIMEOUT_SECONDS.to_string()),
+            C::Timeout { step } => Words::new(
+                Warning,
+                "No answer in time",
+                "{api} did not answer within {browser} seconds, so the check stopped waiting. \
+                 Airflow waits up to {airflow} seconds for each answer: a workspace that is \
+                 only slow still passes Airflow's test, while one behind a firewall that drops \
+                 this network's traffic never answers at all.",
+                SLOW_OR_BLOCKED,
+            )
+            .with("api", api_name(*step))
+            .with("browser", (BROWSER_TIMEOUT_MS / 1000).to_string())
+            .with("airflow", AIRFLOW_TIMEOUT_SECONDS.to_string()),
+            C::Unreachable { step } => Words::new(
+                Error,
+                "The host cannot be reached",
+                "{api} could not be reached at all: the name does not resolve, nothing \
+                 answers on it, or the connection failed. A misspelled workspace URL, a \
+                 workspace on a private network, or no internet access are the usual causes.",
+                "Check the workspace URL for typos and open it in this browser. If the \
+                 workspace is on a private network, test from a machine inside it (terminal \
+                 commands below).",
+            )
+            .with("api", api_name(*step)),
+            C::CorsBlocked { entra: true, .. } => Words::new(
+                Warning,
+                "Entra ID refuses token requests from a browser",
+                "Microsoft Entra ID answered AADSTS9002326: it hands out client-credential \
+                 tokens only to servers, never to a web page. This is not a problem with your \
+                 credential.",
+                "Check it where Airflow runs: the terminal commands below (Azure CLI) or \
+                 `airflow connections test`.",
             ),
-            Cause::Timeout { step } => format!(
-                "{} did not answer within {} seconds, so the check stopped waiting. Airflow \
-                 waits up to {AIRFLOW_TIMEOUT_SECONDS} seconds for each answer: a workspace \
-                 that is only slow still passes Airflow's test, while one behind a firewall \
-                 that drops this network's traffic never answers at all.",
-                api_name(*step),
-                crate::check::BROWSER_TIMEOUT_MS / 1000
-            ),
-            Cause::Unreachable { step } => format!(
-                "{} could not be reached at all: the name does not resolve, nothing answers \
-                 on it, or the connection failed. A misspelled workspace URL, a workspace \
-                 on a private network, or no internet access are the usual causes.",
-                api_name(*step)
-            ),
-            Cause::CorsBlocked { entra: true, .. } => "Microsoft Entra ID answered \
-                 AADSTS9002326: it hands out client-credential tokens only to servers, never \
-                 to a web page. This is not a problem with your credential."
-                .to_owned(),
-            Cause::CorsBlocked { step, .. } => format!(
-                "{} answered, but the browser did not let this page read the answer: \
+            C::CorsBlocked { step, .. } => Words::new(
+                Warning,
+                "Your workspace answered; finish the check in a terminal",
+                "{api} answered, but the browser did not let this page read the answer: \
                  Databricks does not allow API calls from web pages of other sites (CORS). \
                  This says nothing about your credential, and Airflow is not affected: it \
                  calls from a server.",
-                api_name(*step)
+                "Copy the block below into a terminal (it asks for your secret without \
+                 showing it) and paste everything it prints into the box under it, or run \
+                 `airflow connections test` where Airflow runs.",
+            )
+            .with("api", api_name(*step)),
+            C::OauthInvalidClient => Words::new(
+                Error,
+                "Databricks did not accept the client id and secret",
+                "The token endpoint answered `invalid_client`: the client id is not a service \
+                 principal of this workspace's account, or the OAuth secret is wrong, expired \
+                 (at most 730 days) or deleted.",
+                "Check that Login holds the service principal's client id (its application \
+                 id) and Password a current OAuth secret of that service principal; create a \
+                 new secret if unsure.",
             ),
-            Cause::OauthInvalidClient => "The token endpoint answered `invalid_client`: the \
-                 client id is not a service principal of this workspace's account, or the \
-                 OAuth secret is wrong, expired (at most 730 days) or deleted."
-                .to_owned(),
         }
     }
+}
 
-    pub(super) fn fix_text(&self) -> String {
-        match self {
-            Cause::Passed(details) => match details {
-                SuccessDetails::Warehouses { warehouses } if warehouses.is_empty() => {
-                    "If you use SQL operators, create a SQL warehouse or ask for CAN USE on \
-                     one, then put its HTTP path in the http_path extra."
-                        .to_owned()
-                }
-                SuccessDetails::Warehouses { .. } => {
-                    "For SQL operators, put the chosen warehouse's HTTP path in the \
-                     http_path extra."
-                        .to_owned()
-                }
-                SuccessDetails::SparkVersions { .. } => "Nothing to fix. SQL operators \
-                     also need the http_path extra, which this test does not use."
-                    .to_owned(),
-                SuccessDetails::CurrentUser { .. } => {
-                    "Nothing to fix; make sure this is the identity Airflow should act as."
-                        .to_owned()
-                }
-                SuccessDetails::OauthToken { .. } => "Nothing to fix.".to_owned(),
+/// A failure of an informational step (the user, the warehouses) is a warning: Airflow's
+/// test does not need it.
+fn step_severity(step: Step) -> Severity {
+    if step.failure_stops_check() {
+        Error
+    } else {
+        Warning
+    }
+}
+
+/// The words of a successful answer.
+fn passed(details: &SuccessDetails) -> Words<'_> {
+    match details {
+        SuccessDetails::OauthToken { expires_in, .. } => Words::new(
+            Info,
+            "The service principal got an OAuth access token",
+            "Databricks accepted the client id and secret and issued an access token{valid}. \
+             The next requests use it, as Airflow does.",
+            "Nothing to fix.",
+        )
+        .with(
+            "valid",
+            expires_in
+                .map(|s| format!(" valid for {}", seconds(s)))
+                .unwrap_or_default(),
+        ),
+        SuccessDetails::SparkVersions { count } => Words::new(
+            Info,
+            "Airflow's connection test passes",
+            "The workspace accepted the credential and listed {count} Spark version{s}: the \
+             request Airflow's Test button makes succeeded.",
+            "Nothing to fix. SQL operators also need the http_path extra, which this test does \
+             not use.",
+        )
+        .with("count", count.to_string())
+        .with("s", if *count == 1 { "" } else { "s" }),
+        SuccessDetails::CurrentUser {
+            user_name,
+            display_name,
+        } => Words::new(
+            Info,
+            match user_name {
+                Some(_) => "Signed in as {user}",
+                None => "The credential works; its user name was not in the answer",
             },
-            Cause::InvalidToken { .. } => "Create a new personal access token in this \
-                 workspace (Settings → Developer → Access tokens) and paste the whole token, \
-                 which starts with `dapi`, not the token's ID. For a user name and password, \
-                 check both, or switch to a token."
-                .to_owned(),
-            Cause::WrongWorkspace { .. } => "Use the workspace URL where the token was \
-                 created, or create a token in this workspace."
-                .to_owned(),
-            Cause::IpBlocked { .. } => "Ask a workspace admin to add the public IP address \
-                 of your Airflow servers (their egress or NAT address) to the IP access \
-                 list, or test from a machine inside the allowed network."
-                .to_owned(),
-            Cause::AccountConsole { .. } => "Use the URL of the workspace itself: open the \
-                 workspace from the account console and copy its address (for example \
-                 https://dbc-….cloud.databricks.com or https://adb-….azuredatabricks.net)."
-                .to_owned(),
-            Cause::PrivateLink { .. } => "Test from a machine inside the workspace's network \
-                 (where Airflow runs): use the terminal commands or `airflow connections \
-                 test` there. If Airflow itself is outside that network, it needs a route to \
-                 the private endpoint."
-                .to_owned(),
-            Cause::MissingPermission { step, .. } => match step {
-                Step::SparkVersions => "Create a token without scopes, or one that includes \
-                     the `clusters` scope; or ask an admin to grant the user cluster access."
-                    .to_owned(),
-                Step::CurrentUser => "Nothing required for Airflow's test. To see who the \
-                     credential is, add the `scim` scope to the token."
-                    .to_owned(),
-                Step::Warehouses => "If you use SQL operators, ask for Databricks SQL access \
-                     and CAN USE on a warehouse, or copy the HTTP path from the warehouse's \
-                     Connection details tab into the http_path extra."
-                    .to_owned(),
-                Step::OauthToken => "Ask an admin to add the service principal to this \
-                     workspace."
-                    .to_owned(),
+            "{belongs}",
+            "Nothing to fix; make sure this is the identity Airflow should act as.",
+        )
+        .with("user", user_name.as_deref().unwrap_or_default())
+        .with(
+            "belongs",
+            belongs_to(display_name.as_deref(), user_name.as_deref()),
+        ),
+        SuccessDetails::Warehouses { warehouses } if warehouses.is_empty() => Words::new(
+            Info,
+            "No SQL warehouse is visible to this credential",
+            "The credential can list SQL warehouses but sees none. Airflow's test does not \
+             need one; SQL operators do.",
+            "If you use SQL operators, create a SQL warehouse or ask for CAN USE on one, then \
+             put its HTTP path in the http_path extra.",
+        ),
+        SuccessDetails::Warehouses { warehouses } => Words::new(
+            Info,
+            "{count} SQL warehouse{s} found",
+            "HTTP paths for the http_path extra: {listed}{more}.",
+            "For SQL operators, put the chosen warehouse's HTTP path in the http_path extra.",
+        )
+        .with("count", warehouses.len().to_string())
+        .with("s", if warehouses.len() == 1 { "" } else { "s" })
+        .with("listed", listed(warehouses))
+        .with(
+            "more",
+            match warehouses.len().saturating_sub(SHOWN_WAREHOUSES) {
+                0 => String::new(),
+                more => format!(" and {more} more"),
             },
-            Cause::NotFound { step } => match step {
-                Step::Warehouses => "If you use SQL operators, enable Databricks SQL or use \
-                     a cluster's HTTP path (cluster → Advanced options → JDBC/ODBC) in the \
-                     http_path extra."
-                    .to_owned(),
-                _ => "Use the workspace URL exactly as the browser shows it when you are in \
-                     the workspace, without any path: https://<workspace host>."
-                    .to_owned(),
-            },
-            Cause::RateLimited {
-                retry_after_seconds,
-                ..
-            } => match retry_after_seconds {
-                Some(s) => format!(
-                    "Wait {} and check again; Airflow's test fails the same way until then.",
-                    seconds(*s)
-                ),
-                None => "Wait a minute and check again; Airflow's test fails the same way \
-                     while the limit lasts."
-                    .to_owned(),
-            },
-            Cause::Unavailable { .. } => "Check again in a few minutes; if it persists, see \
-                 the Databricks status page for your cloud and region."
-                .to_owned(),
-            Cause::Unexpected { kind, .. } => match kind {
-                UnexpectedKind::SignInPage | UnexpectedKind::Html => "Use the workspace URL \
-                     exactly as the browser shows it when you are in the workspace \
-                     (https://<workspace host>, no path); if a proxy sits in between, test \
-                     from where Airflow runs."
-                    .to_owned(),
-                _ => "Check again; if it persists, run the same request from a terminal \
-                     (commands below) or `airflow connections test` and compare."
-                    .to_owned(),
-            },
-            Cause::Timeout { .. } => "Check that the workspace opens in this browser; if it \
-                 does, it is slow rather than blocked: run the terminal commands below from \
-                 where Airflow runs, or `airflow connections test`, which wait longer. If it \
-                 does not open, test from the network Airflow runs in."
-                .to_owned(),
-            Cause::Unreachable { .. } => "Check the workspace URL for typos and open it in \
-                 this browser. If the workspace is on a private network, test from a machine \
-                 inside it (terminal commands below)."
-                .to_owned(),
-            Cause::CorsBlocked { entra: true, .. } => "Check it where Airflow runs: the \
-                 terminal commands below (Azure CLI) or `airflow connections test`."
-                .to_owned(),
-            Cause::CorsBlocked { .. } => "Copy the block below into a terminal (it asks for \
-                 your secret without showing it) and paste everything it prints into the box \
-                 under it, or run `airflow connections test` where Airflow runs."
-                .to_owned(),
-            Cause::OauthInvalidClient => "Check that Login holds the service principal's \
-                 client id (its application id) and Password a current OAuth secret of that \
-                 service principal; create a new secret if unsure."
-                .to_owned(),
-        }
+        ),
+    }
+}
+
+/// Warehouses named in the explanation; the rest are counted.
+const SHOWN_WAREHOUSES: usize = 5;
+
+fn listed(warehouses: &[Warehouse]) -> String {
+    let listed: Vec<String> = warehouses
+        .iter()
+        .take(SHOWN_WAREHOUSES)
+        .map(|w| format!("{} ({})", w.name, w.http_path))
+        .collect();
+    listed.join(", ")
+}
+
+/// The words of a refusal by an API the credential was accepted by; `{said}` is the
+/// server's own message, when it gave one.
+fn missing_permission(step: Step) -> Words<'static> {
+    let severity = step_severity(step);
+    match step {
+        Step::SparkVersions => Words::new(
+            severity,
+            "The credential may not use the clusters API Airflow tests with",
+            "The credential was accepted, but it may not call the clusters API that \
+             Airflow's test uses: typically a scoped token without the `clusters` scope.{said}",
+            "Create a token without scopes, or one that includes the `clusters` scope; or ask \
+             an admin to grant the user cluster access.",
+        ),
+        Step::CurrentUser => Words::new(
+            severity,
+            "The credential may not read its own user",
+            "The credential was accepted, but it may not read its own user (a scoped token \
+             without the `scim` scope). Airflow's test does not need this.{said}",
+            "Nothing required for Airflow's test. To see who the credential is, add the \
+             `scim` scope to the token.",
+        ),
+        Step::Warehouses => Words::new(
+            severity,
+            "The credential may not list SQL warehouses",
+            "The credential was accepted, but it may not list SQL warehouses (no Databricks \
+             SQL access, or a scoped token without the `sql` scope). Airflow's test does not \
+             need this; SQL operators do.{said}",
+            "If you use SQL operators, ask for Databricks SQL access and CAN USE on a \
+             warehouse, or copy the HTTP path from the warehouse's Connection details tab \
+             into the http_path extra.",
+        ),
+        Step::OauthToken => Words::new(
+            severity,
+            "The service principal may not get a token here",
+            "The service principal exists but may not get a token for this workspace.{said}",
+            "Ask an admin to add the service principal to this workspace.",
+        ),
+    }
+}
+
+/// The words of an HTTP 404 from the step's API, named `{api}`.
+fn not_found(step: Step) -> Words<'static> {
+    let severity = step_severity(step);
+    let title = "{api} was not found on this host";
+    match step {
+        Step::SparkVersions | Step::CurrentUser => Words::new(
+            severity,
+            title,
+            "{api} answered HTTP 404: the host is not a Databricks workspace, or the URL \
+             carries a path that should not be there.",
+            USE_WORKSPACE_URL,
+        ),
+        Step::Warehouses => Words::new(
+            severity,
+            title,
+            "The workspace has no SQL warehouses API (HTTP 404): Databricks SQL may not be \
+             enabled on it. Airflow's test does not need it.",
+            "If you use SQL operators, enable Databricks SQL or use a cluster's HTTP path \
+             (cluster → Advanced options → JDBC/ODBC) in the http_path extra.",
+        ),
+        Step::OauthToken => Words::new(
+            severity,
+            title,
+            "The host has no OAuth token endpoint (HTTP 404): it is not a workspace URL, or \
+             OAuth for service principals is not available on it.",
+            USE_WORKSPACE_URL,
+        ),
+    }
+}
+
+/// The words of an answer that made no sense for the step: `{api}` got `{seen}` (a
+/// status) with `{body}` (an excerpt); `{http}` is the status for a title.
+fn unexpected(kind: UnexpectedKind) -> Words<'static> {
+    const UNKNOWN: &str = "An answer this check does not know{http}";
+    match kind {
+        UnexpectedKind::NoStatus => Words::new(
+            Error,
+            UNKNOWN,
+            "{api} got {seen} with {body}. The request ended without a status code.",
+            COMPARE_IN_TERMINAL,
+        ),
+        UnexpectedKind::EmptyBody => Words::new(
+            Error,
+            "The host answered with an empty body",
+            "{api} got {seen} with {body}. A Databricks API always answers JSON; Airflow \
+             fails on this with \"Expecting value: line 1 column 1 (char 0)\".",
+            COMPARE_IN_TERMINAL,
+        ),
+        UnexpectedKind::SignInPage => Words::new(
+            Error,
+            "The host answered with a sign-in page, not the API",
+            "{api} got {seen} with {body}. A workspace answers API calls with JSON; a \
+             sign-in page means the address is not a workspace's (for example the account \
+             console or another Databricks page). Airflow fails on this with \"Expecting \
+             value: line 1 column 1 (char 0)\".",
+            NOT_A_WORKSPACE_PAGE,
+        ),
+        UnexpectedKind::Html => Words::new(
+            Error,
+            UNKNOWN,
+            "{api} got {seen} with {body}. A web page came back where the API answers JSON: \
+             the address is probably not a workspace's, or a proxy answered instead.",
+            NOT_A_WORKSPACE_PAGE,
+        ),
+        UnexpectedKind::NotJson => Words::new(
+            Error,
+            UNKNOWN,
+            "{api} got {seen} with {body}. The answer is not JSON, which every Databricks \
+             API answers.",
+            COMPARE_IN_TERMINAL,
+        ),
+        UnexpectedKind::MissingAccessToken => Words::new(
+            Error,
+            "The token answer holds no access token",
+            "{api} got {seen} with {body}. The token endpoint answered success without \
+             `access_token`, or with a token type other than Bearer.",
+            COMPARE_IN_TERMINAL,
+        ),
+        UnexpectedKind::Redirect => Words::new(
+            Error,
+            UNKNOWN,
+            "{api} got {seen} with {body}. The host redirected the request elsewhere \
+             instead of answering.",
+            COMPARE_IN_TERMINAL,
+        ),
+        UnexpectedKind::Status => Words::new(
+            Error,
+            UNKNOWN,
+            "{api} got {seen} with {body}. This check has no reading for this answer.",
+            COMPARE_IN_TERMINAL,
+        ),
     }
 }
 
@@ -428,27 +589,16 @@ impl Diagnostic for Cause {
     }
 
     fn severity(&self) -> Severity {
-        match self {
-            Cause::Passed(_) => Severity::Info,
-            Cause::RateLimited { .. }
-            | Cause::Unavailable { .. }
-            | Cause::CorsBlocked { .. }
-            | Cause::Timeout { .. } => Severity::Warning,
-            Cause::MissingPermission { step, .. } | Cause::NotFound { step }
-                if !step.failure_stops_check() =>
-            {
-                Severity::Warning
-            }
-            _ => Severity::Error,
-        }
+        self.words().severity
     }
 
     fn message(&self) -> String {
-        format!("{}. {}", self.title(), self.explanation())
+        let words = self.words();
+        format!("{}. {}", words.title(), words.explanation())
     }
 
     fn fix(&self) -> String {
-        self.fix_text()
+        self.words().fix()
     }
 }
 
@@ -461,64 +611,16 @@ fn api_name(step: Step) -> &'static str {
     }
 }
 
-/// What Airflow's provider does with a 429 or a 5xx (docs/databricks-answers.md,
-/// "Timeouts and retries"); the check retries the same way (`run::RETRY_WAITS_MS`).
-const AIRFLOW_RETRIES: &str = "Airflow's test meets the same answer: it tries 3 times, 1 and \
-     then 2 seconds apart, without waiting for Retry-After, and then fails.";
-
-/// Airflow's provider waits this long for each API answer, and this long for an OAuth
-/// token (docs/databricks-answers.md, "Timeouts and retries").
-const AIRFLOW_TIMEOUT_SECONDS: u32 = 180;
-const AIRFLOW_TOKEN_TIMEOUT_SECONDS: u32 = 10;
+/// " 1234" for a workspace id, nothing without one.
+fn spaced(id: Option<&str>) -> String {
+    id.map(|w| format!(" {w}")).unwrap_or_default()
+}
 
 fn seconds(s: u64) -> String {
     match s {
         1 => "1 second".to_owned(),
         s if s < 120 => format!("{s} seconds"),
         s => format!("about {} minutes", s.div_ceil(60)),
-    }
-}
-
-fn passed_explanation(details: &SuccessDetails) -> String {
-    match details {
-        SuccessDetails::OauthToken { expires_in, .. } => format!(
-            "Databricks accepted the client id and secret and issued an access token{}. \
-             The next requests use it, as Airflow does.",
-            expires_in
-                .map(|s| format!(" valid for {}", seconds(s)))
-                .unwrap_or_default()
-        ),
-        SuccessDetails::SparkVersions { count } => format!(
-            "The workspace accepted the credential and listed {count} Spark version{}: the \
-             request Airflow's Test button makes succeeded.",
-            if *count == 1 { "" } else { "s" }
-        ),
-        SuccessDetails::CurrentUser {
-            user_name,
-            display_name,
-        } => belongs_to(display_name.as_deref(), user_name.as_deref()),
-        SuccessDetails::Warehouses { warehouses } if warehouses.is_empty() => {
-            "The credential can list SQL warehouses but sees none. Airflow's test does not \
-             need one; SQL operators do."
-                .to_owned()
-        }
-        SuccessDetails::Warehouses { warehouses } => {
-            let listed: Vec<String> = warehouses
-                .iter()
-                .take(5)
-                .map(|w| format!("{} ({})", w.name, w.http_path))
-                .collect();
-            let more = warehouses.len().saturating_sub(5);
-            format!(
-                "HTTP paths for the http_path extra: {}{}.",
-                listed.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            )
-        }
     }
 }
 
