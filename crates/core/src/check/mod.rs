@@ -66,12 +66,7 @@ impl Step {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Step::OauthToken => "oauth_token",
-            Step::SparkVersions => "spark_versions",
-            Step::CurrentUser => "current_user",
-            Step::Warehouses => "warehouses",
-        }
+        crate::finding::variant_name(&self)
     }
 
     /// The path on the workspace host (shared/facts/databricks.md §3).

@@ -20,10 +20,7 @@ pub enum HttpMethod {
 
 impl HttpMethod {
     pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-        }
+        crate::finding::variant_name(&self)
     }
 }
 
@@ -530,6 +527,27 @@ mod tests {
 
     const PAT: &str = "dapi0123456789abcdef0123456789abcdef";
     const HOST: &str = "https://dbc-a1b2345c-d6e7.cloud.databricks.com";
+
+    #[test]
+    fn method_and_step_names_are_their_serde_names() {
+        assert_eq!(
+            [HttpMethod::Get.as_str(), HttpMethod::Post.as_str()],
+            ["GET", "POST"]
+        );
+        let steps: Vec<&str> = Step::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            steps,
+            [
+                "oauth_token",
+                "spark_versions",
+                "current_user",
+                "warehouses"
+            ]
+        );
+        for step in Step::ALL {
+            assert_eq!(serde_json::to_value(step).unwrap(), step.as_str());
+        }
+    }
 
     #[test]
     fn the_summary_counts_the_requests_in_words() {

@@ -1,5 +1,6 @@
 use super::*;
-use crate::check::{AnswerBody, RawOutcome};
+use crate::check::{AnswerBody, RawOutcome, Transport};
+use crate::finding::{Diagnostic, Severity};
 use proptest::prelude::*;
 use serde::Deserialize;
 use std::collections::BTreeSet;
