@@ -69,7 +69,7 @@ impl Step {
         crate::finding::variant_name(&self)
     }
 
-    /// The path on the workspace host (shared/facts/databricks.md §3).
+    /// The path on the workspace host (docs/databricks-answers.md, "What the provider sends").
     pub fn path(self) -> &'static str {
         match self {
             Step::OauthToken => "/oidc/v1/token",

@@ -1,5 +1,5 @@
 //! The requests of the live check, made exactly as Airflow's Databricks provider 7.23
-//! makes them (shared/facts/databricks.md §3), so that a pass here means a pass there.
+//! makes them (docs/databricks-answers.md and docs/credentials.md), so that a pass here means a pass there.
 
 use super::Step;
 use crate::finding::{Diagnostic, Finding, Severity};
@@ -282,7 +282,7 @@ impl Diagnostic for BrowserLimit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanNote {
     /// With an empty Login the provider sends the Password as a Bearer token, whatever
-    /// method the extras ask for (`_get_token`, shared/facts/databricks.md §3).
+    /// method the extras ask for (`_get_token`, docs/credentials.md).
     EmptyLoginSendsBearer { method: AuthMethod },
 }
 
@@ -369,7 +369,7 @@ impl CheckPlan {
 /// usage records (docs/databricks-answers.md, "What the provider sends").
 pub const PROVIDER_ACCEPT: &str = "*/*";
 
-/// The token request's body (shared/facts/databricks.md §3, OAuth M2M).
+/// The token request's body (docs/credentials.md, "The OAuth M2M token request").
 pub const OAUTH_TOKEN_FORM: &str = "grant_type=client_credentials&scope=all-apis";
 
 /// Headers the page does not set but a browser adds to every cross-origin request, and

@@ -23,7 +23,7 @@ pub const FINAL_URL_MARKER: &str = "[dbx-check final URL]";
 /// Seconds curl waits; shorter than Airflow's 180 s, long enough for a slow workspace.
 const CURL_MAX_TIME: u32 = 30;
 
-/// Azure Databricks' application id: the resource Entra ID tokens are asked for (facts §2).
+/// Azure Databricks' application id: the resource Entra ID tokens are asked for (docs/credentials.md).
 const AZURE_DATABRICKS_RESOURCE: &str = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d";
 
 /// Pasted text larger than this is cut before parsing: no answer of the check is close.
@@ -87,7 +87,7 @@ pub const STEP_MARKER: &str = "[dbx-check step: ";
 /// What the block prints in place of the access token it keeps.
 pub const HIDDEN_TOKEN: &str = "(hidden by dbx-check)";
 
-/// Airflow's own test, for where Airflow runs (facts §3: testing is disabled unless
+/// Airflow's own test, for where Airflow runs (docs/airflow-connections.md: testing is disabled unless
 /// this exact setting is `Enabled`; env-defined connections can only be tested so).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AirflowCliRoute {

@@ -60,7 +60,7 @@ impl<'a> Answer<'a> {
     }
 
     /// Databricks' `error_code`, only when it is a string (legacy endpoints put the
-    /// HTTP status there as a number: treated as absent, facts §4).
+    /// HTTP status there as a number: treated as absent, docs/databricks-answers.md).
     pub(super) fn error_code(&self) -> Option<&str> {
         self.field("error_code")
     }
@@ -104,7 +104,7 @@ impl<'a> Answer<'a> {
     }
 
     /// The account console sends API calls without a session to `/login?next_url=...`
-    /// (facts §1).
+    /// (docs/workspace-hosts.md).
     pub(super) fn is_login_redirect_target(url: &url::Url) -> bool {
         url.path().starts_with("/login") && url.query_pairs().any(|(k, _)| k == "next_url")
     }
@@ -119,7 +119,7 @@ impl<'a> Answer<'a> {
     }
 
     /// `private-link-validation-error:<workspace id>` in the final URL, a redirect, or
-    /// the page (facts §4).
+    /// the page (docs/databricks-answers.md).
     pub(super) fn private_link(&self) -> Option<Option<String>> {
         const SIGN: &str = "private-link-validation-error";
         let from_url = |u: &url::Url| {
@@ -158,7 +158,7 @@ impl<'a> Answer<'a> {
 }
 
 /// The useful values of a successful answer: none unless the answer is a 2xx JSON of
-/// the step's shape. Airflow's test passes on any 2xx JSON (facts §3), so the GET steps
+/// the step's shape. Airflow's test passes on any 2xx JSON (docs/airflow-connections.md), so the GET steps
 /// accept any JSON and read what is there.
 pub fn read_success(outcome: &RawOutcome) -> Option<SuccessDetails> {
     if outcome.transport != Transport::Ok || !(200..300).contains(&outcome.status?) {
@@ -244,7 +244,7 @@ fn shown(text: &str) -> String {
         .collect()
 }
 
-/// `Retry-After` in whole seconds (facts §4: Databricks sends an integer). An HTTP date
+/// `Retry-After` in whole seconds (docs/databricks-answers.md: Databricks sends an integer). An HTTP date
 /// is not expected and gives none.
 pub(super) fn retry_after(headers: &AnswerHeaders) -> Option<u64> {
     headers

@@ -1,11 +1,11 @@
-//! What an answer means: every answer shape in shared/facts/databricks.md §4 mapped to a
+//! What an answer means: every answer shape in docs/databricks-answers.md mapped to a
 //! verdict with a cause and a fix in plain words, and the useful values read from
 //! successful answers.
 //!
 //! Decisions rest on status, `error_code` and the OAuth `error` field. Message wording is
 //! matched (loosely, lower-cased) only where nothing else tells the cases apart: IP access
 //! lists, another workspace's token, the account console, and the old HTML error page
-//! (facts §4: "do not parse `message` wording for logic except where...").
+//! (why: docs/databricks-answers.md, "Answers the diagnosis reads").
 
 mod answer;
 mod classify;
@@ -20,7 +20,7 @@ pub use answer::read_success;
 pub use classify::{classify, retried_as_airflow_does};
 pub(crate) use wording::belongs_to;
 
-/// The verdict names of the `dbx-check diagnose` contract (DESIGN.md).
+/// The verdict names of the `dbx-check diagnose` contract (docs/command.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {

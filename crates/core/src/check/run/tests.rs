@@ -10,7 +10,7 @@ const ISSUED: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzcCJ9.c2lnbmF0dXJl";
 const AWS: &str = "https://dbc-a1b2345c-d6e7.cloud.databricks.com";
 const AZURE: &str = "https://adb-1.2.azuredatabricks.net";
 
-// Bodies and headers as in shared/facts/databricks.md §4 (and the fake server's `ok-`
+// Bodies and headers as in docs/databricks-answers.md (and the fake server's `ok-`
 // scenario, which takes them from there).
 fn ok(step: Step) -> RawOutcome {
     let (headers, body) = match step {
