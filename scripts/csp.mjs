@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-// The SDKs' DNS zones, as crates/core/src/host.rs lists them (a core test keeps the two equal).
+// The SDKs' DNS zones, as crates/core/src/host/zones.rs lists them (a core test keeps the two equal).
 export const ZONES = [
   '.dev.databricks.com',
   '.staging.cloud.databricks.com',

@@ -59,15 +59,15 @@ export function screenshotPath(name) {
   return path.join(SCREENSHOTS, `${name}.png`);
 }
 
-/// The Databricks DNS zones the host analysis knows (crates/core/src/host.rs `ZONES`),
+/// The Databricks DNS zones the host analysis knows (crates/core/src/host/zones.rs `ZONES`),
 /// read from the source so that a zone added there is mapped here too. A plain pattern
 /// match suffices: each zone is written as `zone(".<suffix>", ...)`.
 export function databricksZones() {
-  const source = fs.readFileSync(path.join(ROOT, 'crates', 'core', 'src', 'host.rs'), 'utf8');
+  const source = fs.readFileSync(path.join(ROOT, 'crates', 'core', 'src', 'host', 'zones.rs'), 'utf8');
   const table = source.slice(source.indexOf('pub const ZONES'));
   const zones = [...table.slice(0, table.indexOf('];')).matchAll(/zone\(\s*"\.([a-z0-9.-]+)"/g)]
     .map((m) => m[1]);
-  if (zones.length < 10) throw new Error(`found only ${zones.length} zones in host.rs`);
+  if (zones.length < 10) throw new Error(`found only ${zones.length} zones in host/zones.rs`);
   return zones;
 }
 
