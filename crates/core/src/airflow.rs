@@ -385,7 +385,7 @@ fn connection_for(
             }
             let tenant = extra.get("azure_tenant_id").and_then(Value::as_str);
             if method == AuthMethod::AzureSp && tenant.is_none_or(|t| t.trim().is_empty()) {
-                missing.push(AirflowProblem::TenantMissing);
+                missing.push(AirflowProblem::AzureTenantIdMissing);
             }
             if method == AuthMethod::Basic
                 && matches!(req.login.as_str(), "federated_aws" | "federated_k8s")
@@ -746,7 +746,7 @@ fn write_forms(
     }
     values.uri = Some(uri);
 
-    problems.push(AirflowProblem::SchemaAndPortEmpty);
+    problems.push(AirflowProblem::SchemaPortEmpty);
     problems.push(AirflowProblem::EnvConnectionNotInUi);
     if !conn.extra.contains_key("http_path") {
         problems.push(AirflowProblem::SqlNeedsHttpPath);

@@ -135,16 +135,9 @@ impl OutputTab {
         OutputTab::Requirements,
     ];
 
+    /// The serde name, e.g. `ui_fields`: the page's tab ids.
     pub fn as_str(self) -> &'static str {
-        match self {
-            OutputTab::UiFields => "ui_fields",
-            OutputTab::EnvVariable => "env_variable",
-            OutputTab::Json => "json",
-            OutputTab::Cli => "cli",
-            OutputTab::Astro => "astro",
-            OutputTab::Dotenv => "dotenv",
-            OutputTab::Requirements => "requirements",
-        }
+        crate::finding::variant_name(&self)
     }
 
     pub fn title(self) -> &'static str {
@@ -482,6 +475,23 @@ mod tests {
     use proptest::prelude::*;
 
     const PAT: &str = "dapi0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn tab_ids_are_the_serde_names() {
+        let ids: Vec<&str> = OutputTab::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "ui_fields",
+                "env_variable",
+                "json",
+                "cli",
+                "astro",
+                "dotenv",
+                "requirements"
+            ]
+        );
+    }
 
     fn form(url: &str, method: AuthMethod, login: &str, secret: &str) -> FormInput {
         FormInput {
