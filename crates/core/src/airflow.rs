@@ -533,21 +533,19 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
 }
 
 /// [`airflow_values`] for the page's form, which has analysed `req.host` already
-/// (`host` is that analysis's Host value), and the same forms with `mask` in place of
-/// the secret, for the screen.
+/// (`host` is that analysis's Host value), and, when `mask` is given, the same forms with
+/// `mask` in place of the secret, for the screen.
 pub(crate) fn airflow_values_masked(
     req: &ConnectionRequest,
     host: Option<&str>,
-    mask: &str,
-) -> (AirflowValues, AirflowValues) {
+    mask: Option<&str>,
+) -> (AirflowValues, Option<AirflowValues>) {
     let host = if req.host.trim().is_empty() {
         Err(AirflowProblem::HostMissing)
     } else {
         host.map(str::to_owned).ok_or(AirflowProblem::HostUnusable)
     };
-    let (values, masked) = build_values(req, host, None, Some(mask));
-    let masked = masked.unwrap_or_else(|| AirflowValues::unwritten(values.requirements.clone()));
-    (values, masked)
+    build_values(req, host, None, mask)
 }
 
 /// [`airflow_values`] with the secrets-store forms (`aws_secrets_manager` … `helm`) and
