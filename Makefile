@@ -4,7 +4,7 @@ SHELL := bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: run test parity build size bench fuzz tools-build tools-test tools-fuzz clean
+.PHONY: run test parity build size bench bench-native fuzz tools-build tools-test tools-fuzz clean
 
 ## run: build the release page and serve it on http://127.0.0.1:8080 until stopped, with the
 ## same-origin relay (crates/relay) so the live check works for workspaces that refuse browsers
@@ -35,6 +35,10 @@ size: build
 ## (in Chromium and natively), time to a verdict (the page's check and `airflow connections test`)
 bench: tools-test build
 	scripts/bench.sh
+
+## bench-native: only the native analysis timings, whole-form figure last (no browser).
+bench-native:
+	scripts/bench.sh --native
 
 ## fuzz: coverage-guided fuzzing of every core entry point (cargo-fuzz on nightly), one
 ## table of executions, exec/s, slowest unit and crashes; crash inputs go to fuzz/regressions/.

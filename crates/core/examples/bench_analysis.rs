@@ -3,7 +3,9 @@
 //! same cases run inside Chromium in tests/bench_browser.rs; `make bench` sets the two side
 //! by side. Prints figures only; nothing is asserted.
 //!
-//! `cargo run --release -p dbx-check-core --example bench_analysis`
+//! `cargo run --release -p dbx-check-core --example bench_analysis`; with an argument, only
+//! the cases whose id starts with it (`keystroke/typical`), e.g. to count instructions under
+//! `valgrind --tool=callgrind`.
 
 #[path = "../../../bench/analysis_cases.rs"]
 mod analysis_cases;
@@ -20,7 +22,8 @@ const BOUNDS: Bounds = Bounds {
 fn main() {
     let origin = Instant::now();
     let now_ms = || origin.elapsed().as_secs_f64() * 1000.0;
-    for case in cases() {
+    let only = std::env::args().nth(1).unwrap_or_default();
+    for case in cases().into_iter().filter(|c| c.id.starts_with(&only)) {
         println!("{}", time_case(&case, &now_ms, &BOUNDS).line());
     }
 }

@@ -385,7 +385,7 @@ fn connection_for(
             }
             let tenant = extra.get("azure_tenant_id").and_then(Value::as_str);
             if method == AuthMethod::AzureSp && tenant.is_none_or(|t| t.trim().is_empty()) {
-                missing.push(AirflowProblem::TenantMissing);
+                missing.push(AirflowProblem::AzureTenantIdMissing);
             }
             if method == AuthMethod::Basic
                 && matches!(req.login.as_str(), "federated_aws" | "federated_k8s")
@@ -533,21 +533,19 @@ pub fn airflow_values(req: &ConnectionRequest) -> AirflowValues {
 }
 
 /// [`airflow_values`] for the page's form, which has analysed `req.host` already
-/// (`host` is that analysis's Host value), and the same forms with `mask` in place of
-/// the secret, for the screen.
+/// (`host` is that analysis's Host value), and, when `mask` is given, the same forms with
+/// `mask` in place of the secret, for the screen.
 pub(crate) fn airflow_values_masked(
     req: &ConnectionRequest,
     host: Option<&str>,
-    mask: &str,
-) -> (AirflowValues, AirflowValues) {
+    mask: Option<&str>,
+) -> (AirflowValues, Option<AirflowValues>) {
     let host = if req.host.trim().is_empty() {
         Err(AirflowProblem::HostMissing)
     } else {
         host.map(str::to_owned).ok_or(AirflowProblem::HostUnusable)
     };
-    let (values, masked) = build_values(req, host, None, Some(mask));
-    let masked = masked.unwrap_or_else(|| AirflowValues::unwritten(values.requirements.clone()));
-    (values, masked)
+    build_values(req, host, None, mask)
 }
 
 /// [`airflow_values`] with the secrets-store forms (`aws_secrets_manager` … `helm`) and
@@ -746,7 +744,7 @@ fn write_forms(
     }
     values.uri = Some(uri);
 
-    problems.push(AirflowProblem::SchemaAndPortEmpty);
+    problems.push(AirflowProblem::SchemaPortEmpty);
     problems.push(AirflowProblem::EnvConnectionNotInUi);
     if !conn.extra.contains_key("http_path") {
         problems.push(AirflowProblem::SqlNeedsHttpPath);

@@ -135,16 +135,9 @@ impl OutputTab {
         OutputTab::Requirements,
     ];
 
+    /// The serde name, e.g. `ui_fields`: the page's tab ids.
     pub fn as_str(self) -> &'static str {
-        match self {
-            OutputTab::UiFields => "ui_fields",
-            OutputTab::EnvVariable => "env_variable",
-            OutputTab::Json => "json",
-            OutputTab::Cli => "cli",
-            OutputTab::Astro => "astro",
-            OutputTab::Dotenv => "dotenv",
-            OutputTab::Requirements => "requirements",
-        }
+        crate::finding::variant_name(&self)
     }
 
     pub fn title(self) -> &'static str {
@@ -228,7 +221,9 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         now_unix: input.now_unix,
     });
     let request = connection_request(input, &host);
-    let (airflow, masked) = airflow_values_masked(&request, host.host.as_deref(), MASK_PLACEHOLDER);
+    // With no secret there is nothing to mask: the screen shows the values themselves.
+    let mask = (!input.secret.is_empty()).then_some(MASK_PLACEHOLDER);
+    let (airflow, masked) = airflow_values_masked(&request, host.host.as_deref(), mask);
     let plan = host.host.as_deref().map(|h| {
         let mut plan = plan_check(h, input.method, &input.login, &input.secret);
         plan.workspace_id = host.workspace_id.clone().zip(host.workspace_id_source);
@@ -245,7 +240,7 @@ pub fn assess(input: &FormInput) -> FormAssessment {
         }),
         _ => None,
     };
-    let mut outputs = outputs(&input.conn_id, &airflow, &masked, input.secret.is_empty());
+    let mut outputs = outputs(&input.conn_id, &airflow, masked.as_ref());
     // A credential with an error (a cut-off token, a token's ID, a stray space) would be
     // pasted into Airflow as it is: give no value to copy until it is fixed.
     if !credential.usable() {
@@ -357,30 +352,38 @@ fn connection_request(input: &FormInput, host: &HostAnalysis) -> ConnectionReque
 const MASK_PLACEHOLDER: &str = "DBXCHECKMASKEDSECRET0";
 const MASK: &str = "••••••••";
 
-fn outputs(
-    conn_id: &str,
-    values: &AirflowValues,
-    masked: &AirflowValues,
-    no_secret: bool,
-) -> Vec<Output> {
-    let real = texts(conn_id, values);
-    let shown = texts(conn_id, masked);
+/// The outputs of `values`, each shown as its copy in `masked` (the values written with
+/// the placeholder for the secret), or as itself when there is no secret to mask.
+fn outputs(conn_id: &str, values: &AirflowValues, masked: Option<&AirflowValues>) -> Vec<Output> {
+    let mut real = texts(conn_id, values, Option::clone);
+    let Some(masked) = masked else {
+        for out in &mut real {
+            out.shown = out.text.clone();
+        }
+        return real;
+    };
+    // The masked copies are read once, to swap the placeholder for dots: no copy kept.
+    let shown = texts(conn_id, masked, |text| {
+        text.as_ref().map(|m| m.replace(MASK_PLACEHOLDER, MASK))
+    });
     real.into_iter()
         .zip(shown)
         .map(|(mut out, shown)| {
             // Show a masked copy only where the real value exists: a secret the masked
             // run could carry may still be one the real form cannot.
-            out.shown = match (&out.text, shown.text) {
-                (Some(real), _) if no_secret => Some(real.clone()),
-                (Some(_), Some(m)) => Some(m.replace(MASK_PLACEHOLDER, MASK)),
-                _ => None,
-            };
+            out.shown = out.text.as_ref().and(shown.text);
             out
         })
         .collect()
 }
 
-fn texts(conn_id: &str, values: &AirflowValues) -> Vec<Output> {
+/// The page's outputs of `values`, each text passed through `text` (a copy, or the
+/// masked copy with its placeholder replaced).
+fn texts(
+    conn_id: &str,
+    values: &AirflowValues,
+    text: impl Fn(&Option<String>) -> Option<String>,
+) -> Vec<Output> {
     let fields = values.fields.as_ref().map(|f| {
         let mut text = format!(
             "Connection Id:   {}\nConnection Type: {}\nHost:            {}\nLogin:           {}\nPassword:        {}\nSchema:          (leave empty)\nPort:            (leave empty)",
@@ -396,12 +399,13 @@ fn texts(conn_id: &str, values: &AirflowValues) -> Vec<Output> {
         }
         text
     });
-    let o = |key, tab, label, hint, text: &Option<String>| Output {
+    let requirements = Some(values.requirements.clone());
+    let o = |key, tab, label, hint, value: &Option<String>| Output {
         key,
         tab,
         label,
         hint,
-        text: text.clone(),
+        text: text(value),
         shown: None,
     };
     vec![
@@ -466,7 +470,7 @@ fn texts(conn_id: &str, values: &AirflowValues) -> Vec<Output> {
             OutputTab::Requirements,
             "requirements.txt",
             "The provider line for the Airflow version you picked.",
-            &Some(values.requirements.clone()),
+            &requirements,
         ),
     ]
 }
@@ -482,6 +486,23 @@ mod tests {
     use proptest::prelude::*;
 
     const PAT: &str = "dapi0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn tab_ids_are_the_serde_names() {
+        let ids: Vec<&str> = OutputTab::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "ui_fields",
+                "env_variable",
+                "json",
+                "cli",
+                "astro",
+                "dotenv",
+                "requirements"
+            ]
+        );
+    }
 
     fn form(url: &str, method: AuthMethod, login: &str, secret: &str) -> FormInput {
         FormInput {
@@ -733,9 +754,19 @@ mod tests {
             secret: Secret::new(MASK_PLACEHOLDER),
             ..request
         });
-        outputs(&input.conn_id, &real, &masked, input.secret.is_empty())
-            .into_iter()
-            .map(|o| o.shown.filter(|_| usable || o.key == "requirements"))
+        let no_secret = input.secret.is_empty();
+        let real = texts(&input.conn_id, &real, Option::clone);
+        let masked = texts(&input.conn_id, &masked, Option::clone);
+        real.into_iter()
+            .zip(masked)
+            .map(|(o, m)| {
+                let shown = match (&o.text, m.text) {
+                    (Some(real), _) if no_secret => Some(real.clone()),
+                    (Some(_), Some(m)) => Some(m.replace(MASK_PLACEHOLDER, MASK)),
+                    _ => None,
+                };
+                shown.filter(|_| usable || o.key == "requirements")
+            })
             .collect()
     }
 

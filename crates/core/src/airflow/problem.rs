@@ -73,8 +73,7 @@ pub enum AirflowProblem {
     SecretMissing {
         method: AuthMethod,
     },
-    #[serde(rename = "azure_tenant_id_missing")]
-    TenantMissing,
+    AzureTenantIdMissing,
     LoginIgnored {
         method: AuthMethod,
     },
@@ -105,8 +104,7 @@ pub enum AirflowProblem {
     },
     ManagedIdentityClientIdIgnored,
     QuoteBreaksOldAstroCli,
-    #[serde(rename = "schema_port_empty")]
-    SchemaAndPortEmpty,
+    SchemaPortEmpty,
     EnvConnectionNotInUi,
     TestConnectionDisabled {
         command: String,
@@ -186,7 +184,7 @@ impl AirflowProblem {
                 "Paste the secret (token or client secret) into the secret field.",
             )
             .with("method", method_name(*method)),
-            TenantMissing => Wording::new(
+            AzureTenantIdMissing => Wording::new(
                 Error,
                 "A Microsoft Entra ID service principal needs the tenant id in Extra (azure_tenant_id), and there is none: without it Airflow signs in with Databricks Basic auth instead.",
                 "Add the Entra ID tenant id (a UUID, shown on the app registration's overview) as azure_tenant_id in Extra.",
@@ -289,7 +287,7 @@ impl AirflowProblem {
                 "A value contains a single quote ('). astro-cli before 1.42 pastes each value between single quotes into a shell command, which breaks on it.",
                 "Use astro-cli 1.42 or later (astro version), or add this connection with the CLI form.",
             ),
-            SchemaAndPortEmpty => Wording::new(
+            SchemaPortEmpty => Wording::new(
                 Info,
                 "Schema and Port stay empty: the Databricks provider builds its request URL from them ({Schema}://{Host}:{Port}), so a database name in Schema breaks every call.",
                 "Leave Schema and Port empty in Airflow's form; put a SQL warehouse's catalog or schema in Extra (catalog, schema) if a SQL operator needs one.",
