@@ -30,7 +30,7 @@ pub struct Case {
     call: Box<dyn Fn()>,
 }
 
-/// The analyses the page runs on every keystroke (src/state.rs calls `assess`, which runs
+/// The analyses the page runs on every keystroke (`page::reduce` calls `assess`, which runs
 /// the host, credential and Airflow-values analyses in turn), each on a typical input and
 /// on 4 KB in every text field it reads.
 pub fn cases() -> Vec<Case> {

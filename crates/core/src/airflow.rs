@@ -4,7 +4,7 @@
 //!
 //! Each form is `None` where it cannot carry the value safely, with a finding that says
 //! why; nothing is emitted that Airflow would read differently from what was meant.
-//! How Airflow reads each form is in shared/facts/airflow.md, and tests/airflow/ proves
+//! How Airflow reads each form is in docs/airflow-connections.md, and tests/airflow/ proves
 //! every form against real Airflow 2.10 and 3.x.
 
 pub mod conn_id;
@@ -40,7 +40,7 @@ pub enum AirflowVersion {
 }
 
 impl AirflowVersion {
-    /// The provider version that is safe on this Airflow (shared/facts/airflow.md): on
+    /// The provider version that is safe on this Airflow (docs/airflow-connections.md, "The requirements line"): on
     /// Airflow 2.10 an unpinned provider upgrades Airflow itself to 3.x, and 7.10.0 fixed
     /// the OAuth token URL.
     pub fn provider_pin(self) -> &'static str {
@@ -245,7 +245,7 @@ pub(crate) struct AirflowConnection {
 }
 
 /// The Host value for Airflow: the host analysis's `https://<lower-case hostname>`, the one
-/// Host every provider version reads right (shared/facts/databricks.md §1). Why a host is
+/// Host every provider version reads right (docs/workspace-hosts.md). Why a host is
 /// unusable is the host analysis's finding, shown next to the URL field.
 fn airflow_host(raw: &str) -> Result<String, AirflowProblem> {
     if raw.trim().is_empty() {
