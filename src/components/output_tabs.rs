@@ -4,7 +4,7 @@ use dbx_check_core::page::view::{tab_beside, OutputsView};
 use dbx_check_core::OutputTab;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct OutputTabsProps {
     pub view: OutputsView,
     pub on_tab: Callback<OutputTab>,
