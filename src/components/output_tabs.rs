@@ -50,12 +50,12 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
                     let body = match &o.text {
                         Some((visible, copied)) => html! {
                             <>
-                                <pre data-output={o.key} tabindex="0" aria-label={o.label}>{ visible }</pre>
+                                <pre data-output={o.key.clone()} tabindex="0" aria-label={o.label}>{ visible }</pre>
                                 <CopyButton text={copied.clone()} what={o.label} />
                             </>
                         },
                         None => html! {
-                            <p class="unavailable" data-output={o.key}>
+                            <p class="unavailable" data-output={o.key.clone()}>
                                 { "Not available yet: complete the workspace URL and credential, or see the notes below." }
                             </p>
                         },
