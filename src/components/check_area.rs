@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct CheckAreaProps {
     pub view: CheckView,
     /// Changes with every edit of what the check sends: the running check is aborted.

@@ -5,7 +5,7 @@ use dbx_check_core::page::view::{CredentialView, FieldView};
 use dbx_check_core::AuthMethod;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct CredentialStepProps {
     pub view: CredentialView,
     pub on_method: Callback<AuthMethod>,

@@ -3,7 +3,7 @@ use super::input_value;
 use dbx_check_core::page::view::HostView;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct HostStepProps {
     pub view: HostView,
     pub on_edit: Callback<String>,

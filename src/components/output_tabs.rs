@@ -4,7 +4,7 @@ use dbx_check_core::page::view::{tab_beside, OutputsView};
 use dbx_check_core::OutputTab;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct OutputTabsProps {
     pub view: OutputsView,
     pub on_tab: Callback<OutputTab>,
@@ -50,12 +50,12 @@ pub fn OutputTabs(props: &OutputTabsProps) -> Html {
                     let body = match &o.text {
                         Some((visible, copied)) => html! {
                             <>
-                                <pre data-output={o.key} tabindex="0" aria-label={o.label}>{ visible }</pre>
+                                <pre data-output={o.key.clone()} tabindex="0" aria-label={o.label}>{ visible }</pre>
                                 <CopyButton text={copied.clone()} what={o.label} />
                             </>
                         },
                         None => html! {
-                            <p class="unavailable" data-output={o.key}>
+                            <p class="unavailable" data-output={o.key.clone()}>
                                 { "Not available yet: complete the workspace URL and credential, or see the notes below." }
                             </p>
                         },

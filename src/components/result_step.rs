@@ -3,7 +3,7 @@ use dbx_check_core::airflow::AirflowVersion;
 use dbx_check_core::page::view::{airflow_choice, ResultFieldsView, AIRFLOW_CHOICES};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ResultStepProps {
     pub fields: ResultFieldsView,
     pub on_conn_id: Callback<String>,

@@ -90,6 +90,39 @@ test('the airflow connections add commands ask for the secret instead of holding
   await context.close();
 });
 
+test('each secrets-store tab shows the name, the settings and a command without the secret', async () => {
+  const { context, checker } = await open();
+  const page = checker.page;
+  await checker.workspaceUrl.fill(AZURE);
+  await checker.secret.fill(PAT);
+  const stores = {
+    aws_secrets_manager: 'airflow/connections/databricks_default',
+    gcp_secret_manager: 'airflow-connections-databricks_default',
+    azure_key_vault: 'airflow-connections-databricks-default',
+    vault: 'secret/connections/databricks_default',
+  };
+  const text = (key) => page.locator(`pre[data-output="${key}"]`).innerText();
+  for (const [store, name] of Object.entries(stores)) {
+    await page.locator(`#tab-${store}`).click();
+    assert.equal(await text(`${store}.name`), name);
+    assert.match(await text(`${store}.settings`), /^backend = airflow\.providers\./m);
+    assert.match(await text(`${store}.settings`), /^backend_kwargs = \{/m);
+    const command = await text(`${store}.command`);
+    assert.match(command, /IFS= read -rs DBX_PASSWORD/);
+    assert.ok(!command.includes(PAT), `${store}.command holds the secret`);
+  }
+  await page.locator('#tab-kubernetes').click();
+  assert.equal(await text('kubernetes.name'), 'AIRFLOW_CONN_DATABRICKS_DEFAULT');
+  assert.ok(!(await text('kubernetes.command')).includes(PAT));
+  const manifest = await text('kubernetes.manifest');
+  assert.match(manifest, /kind: Secret/);
+  assert.ok(!manifest.includes(PAT), 'the manifest shows the secret before it is revealed');
+  assert.match(manifest, /••••••••/);
+  await page.locator('#tab-helm').click();
+  assert.match(await text('helm.command'), /helm upgrade airflow/);
+  await context.close();
+});
+
 test('the whole flow works with the keyboard alone', async () => {
   const { context, checker } = await open();
   const page = checker.page;

@@ -257,9 +257,20 @@ impl ser::Serializer for VariantName {
 }
 
 /// Orders findings errors first, keeping the order of equals. One function for every
-/// analysis, so the page carries one copy of the sort.
+/// analysis, so the page carries one copy of the sort. An insertion sort: lists hold a
+/// handful of findings, and the library's stable sort costs the page over 1 KB brotli.
 pub fn errors_first(findings: &mut [Finding]) {
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for i in 1..findings.len() {
+        let Some(severity) = findings.get(i).map(|f| f.severity) else {
+            continue;
+        };
+        // The first `i` are in order: `i` goes before the first less severe one.
+        if let Some(j) = findings.iter().take(i).position(|f| f.severity < severity) {
+            if let Some(run) = findings.get_mut(j..=i) {
+                run.rotate_right(1);
+            }
+        }
+    }
 }
 
 /// The project's own English label with its first letter upper-cased (ASCII only, which
@@ -356,5 +367,27 @@ mod tests {
         bad.push(Sample(Severity::Error).to_finding());
         assert!(!usable(&bad));
         assert!(usable(&[]));
+    }
+
+    proptest::proptest! {
+        /// The hand-written sort orders as the library's stable sort does.
+        #[test]
+        fn errors_first_is_a_stable_sort(severities in proptest::collection::vec(0u8..3, 0..12)) {
+            let findings: Vec<Finding> = severities
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Finding {
+                    code: "c",
+                    severity: [Severity::Info, Severity::Warning, Severity::Error][usize::from(*s)],
+                    message: i.to_string(),
+                    fix: String::new(),
+                })
+                .collect();
+            let mut ours = findings.clone();
+            errors_first(&mut ours);
+            let mut library = findings;
+            library.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            proptest::prop_assert_eq!(ours, library);
+        }
     }
 }

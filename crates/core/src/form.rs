@@ -122,10 +122,17 @@ pub enum OutputTab {
     Astro,
     Dotenv,
     Requirements,
+    // The secrets stores: names are the keys of `dbx-check airflow`.
+    AwsSecretsManager,
+    GcpSecretManager,
+    AzureKeyVault,
+    Vault,
+    Kubernetes,
+    Helm,
 }
 
 impl OutputTab {
-    pub const ALL: [OutputTab; 7] = [
+    pub const ALL: [OutputTab; 13] = [
         OutputTab::UiFields,
         OutputTab::EnvVariable,
         OutputTab::Json,
@@ -133,6 +140,12 @@ impl OutputTab {
         OutputTab::Astro,
         OutputTab::Dotenv,
         OutputTab::Requirements,
+        OutputTab::AwsSecretsManager,
+        OutputTab::GcpSecretManager,
+        OutputTab::AzureKeyVault,
+        OutputTab::Vault,
+        OutputTab::Kubernetes,
+        OutputTab::Helm,
     ];
 
     /// The serde name, e.g. `ui_fields`: the page's tab ids.
@@ -149,6 +162,12 @@ impl OutputTab {
             OutputTab::Astro => "Astro",
             OutputTab::Dotenv => ".env",
             OutputTab::Requirements => "Requirements",
+            OutputTab::AwsSecretsManager => "AWS Secrets Manager",
+            OutputTab::GcpSecretManager => "Google Secret Manager",
+            OutputTab::AzureKeyVault => "Azure Key Vault",
+            OutputTab::Vault => "Vault",
+            OutputTab::Kubernetes => "Kubernetes",
+            OutputTab::Helm => "Helm",
         }
     }
 }
@@ -264,7 +283,7 @@ pub fn assess(input: &FormInput) -> FormAssessment {
 /// The form as Airflow will see it: the page shows only the fields a method uses, so a
 /// value typed for another method (a Login kept from `sp_oauth`, say) must not leak into
 /// this one; a fixed Login (`token` for `pat_basic`) is written by the page itself.
-fn effective_input(input: &FormInput) -> FormInput {
+pub(crate) fn effective_input(input: &FormInput) -> FormInput {
     let mut effective = input.clone();
     for need in fields_needed(input.method) {
         let value = match need.need {
@@ -309,7 +328,7 @@ fn readiness(
     Ok(())
 }
 
-fn connection_request(input: &FormInput, host: &HostAnalysis) -> ConnectionRequest {
+pub(crate) fn connection_request(input: &FormInput, host: &HostAnalysis) -> ConnectionRequest {
     let mut extra = Map::new();
     let mut put = |key: &str, value: &str| {
         if let Some(v) = non_empty(value) {
@@ -349,8 +368,8 @@ fn connection_request(input: &FormInput, host: &HostAnalysis) -> ConnectionReque
 /// Stands in for the secret in the on-screen copy of each output. Letters and digits only,
 /// so every encoder (URI, shell, JSON, YAML) leaves it as it is and it can be swapped for
 /// dots afterwards.
-const MASK_PLACEHOLDER: &str = "DBXCHECKMASKEDSECRET0";
-const MASK: &str = "••••••••";
+pub(crate) const MASK_PLACEHOLDER: &str = "DBXCHECKMASKEDSECRET0";
+pub(crate) const MASK: &str = "••••••••";
 
 /// The outputs of `values`, each shown as its copy in `masked` (the values written with
 /// the placeholder for the secret), or as itself when there is no secret to mask.

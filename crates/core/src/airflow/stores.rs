@@ -239,6 +239,20 @@ fn powershell_block(
     }
 }
 
+/// Whether the PowerShell forms are written: the page shows the bash ones only, and its
+/// WebAssembly leaves the PowerShell ones out (docs/command.md).
+const POWERSHELL: bool = !cfg!(target_arch = "wasm32");
+
+/// A PowerShell template, or nothing where [`POWERSHELL`] is off (so the page carries no
+/// copy of it).
+const fn ps(text: &'static str) -> &'static str {
+    if POWERSHELL {
+        text
+    } else {
+        ""
+    }
+}
+
 /// One store: how Airflow is told to look there, and the lines that store the value. In
 /// the lines, `{0}` is the secret's name as a bash or PowerShell word, `{1}` more words,
 /// `{2}` and `{3}` what only Vault's command with a secret has.
@@ -257,7 +271,7 @@ const AWS: Spec = Spec {
     package: "amazon",
     last_for_2_10: "9.17.0",
     bash: "if aws secretsmanager describe-secret --secret-id {0} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | aws secretsmanager put-secret-value --secret-id {0} --secret-string file:///dev/stdin\nelse\n  printf '%s' \"$value\" | aws secretsmanager create-secret --name {0} --secret-string file:///dev/stdin\nfi",
-    powershell: "aws secretsmanager describe-secret --secret-id {0} *> $null\nif ($LASTEXITCODE -eq 0) { aws secretsmanager put-secret-value --secret-id {0} --secret-string \"file://$($f.FullName)\" }\nelse { aws secretsmanager create-secret --name {0} --secret-string \"file://$($f.FullName)\" }",
+    powershell: ps("aws secretsmanager describe-secret --secret-id {0} *> $null\nif ($LASTEXITCODE -eq 0) { aws secretsmanager put-secret-value --secret-id {0} --secret-string \"file://$($f.FullName)\" }\nelse { aws secretsmanager create-secret --name {0} --secret-string \"file://$($f.FullName)\" }"),
 };
 
 const GCP: Spec = Spec {
@@ -266,7 +280,7 @@ const GCP: Spec = Spec {
     package: "google",
     last_for_2_10: "19.0.0",
     bash: "if gcloud secrets describe {0} >/dev/null 2>&1; then\n  printf '%s' \"$value\" | gcloud secrets versions add {0} --data-file=-\nelse\n  printf '%s' \"$value\" | gcloud secrets create {0} --replication-policy=automatic --data-file=-\nfi",
-    powershell: "gcloud secrets describe {0} *> $null\nif ($LASTEXITCODE -eq 0) { gcloud secrets versions add {0} \"--data-file=$($f.FullName)\" }\nelse { gcloud secrets create {0} --replication-policy=automatic \"--data-file=$($f.FullName)\" }",
+    powershell: ps("gcloud secrets describe {0} *> $null\nif ($LASTEXITCODE -eq 0) { gcloud secrets versions add {0} \"--data-file=$($f.FullName)\" }\nelse { gcloud secrets create {0} --replication-policy=automatic \"--data-file=$($f.FullName)\" }"),
 };
 
 const AZURE: Spec = Spec {
@@ -275,7 +289,7 @@ const AZURE: Spec = Spec {
     package: "microsoft-azure",
     last_for_2_10: "12.8.1",
     bash: "printf '%s: ' 'Key Vault name'; read -r KEY_VAULT\nprintf '%s' \"$value\" | az keyvault secret set --vault-name \"$KEY_VAULT\" --name {0} --file /dev/stdin --encoding utf-8 --output none",
-    powershell: "$vault = Read-Host 'Key Vault name'\naz keyvault secret set --vault-name $vault --name {0} --file $f.FullName --encoding utf-8 --output none",
+    powershell: ps("$vault = Read-Host 'Key Vault name'\naz keyvault secret set --vault-name $vault --name {0} --file $f.FullName --encoding utf-8 --output none"),
 };
 
 /// KV version 2 at mount `secret`: one key per field, the password from stdin.
@@ -285,7 +299,7 @@ const VAULT: Spec = Spec {
     package: "hashicorp",
     last_for_2_10: "4.3.4",
     bash: "{2}vault kv put {0} {1}{3}",
-    powershell: "vault kv put {0} {1}{3}",
+    powershell: ps("vault kv put {0} {1}{3}"),
 };
 
 /// The environment variable in a Kubernetes Secret; Airflow needs no setting for it.
@@ -295,7 +309,7 @@ const KUBERNETES: Spec = Spec {
     package: "",
     last_for_2_10: "",
     bash: "printf '%s' \"$value\" | kubectl create secret generic {0} --namespace airflow {1} --dry-run=client -o yaml | kubectl apply -f -",
-    powershell: "kubectl create secret generic {0} --namespace airflow {1} --dry-run=client -o yaml | kubectl apply -f -",
+    powershell: ps("kubectl create secret generic {0} --namespace airflow {1} --dry-run=client -o yaml | kubectl apply -f -"),
 };
 
 const SETTINGS: &str = "# Airflow looks up: {0}\n# requirements.txt: {1}\n[secrets]\nbackend = {2}\nbackend_kwargs = {3}\n\n# or as environment variables:\nAIRFLOW__SECRETS__BACKEND={2}\nAIRFLOW__SECRETS__BACKEND_KWARGS='{3}'";
@@ -345,20 +359,23 @@ fn store(
             pick(" password=-"),
         ],
     ));
-    let ps_body = fill(
-        spec.powershell,
-        &[
-            &powershell_word(name),
-            args[1],
-            "",
-            pick(" \"password=@$($f.FullName)\""),
-        ],
-    );
-    let content = if !raw {
-        Some(template.powershell_expression())
-    } else {
-        raw_secret.then(|| "$s".to_owned())
-    };
+    let powershell = POWERSHELL.then(|| {
+        let body = fill(
+            spec.powershell,
+            &[
+                &powershell_word(name),
+                args[1],
+                "",
+                pick(" \"password=@$($f.FullName)\""),
+            ],
+        );
+        let content = if !raw {
+            Some(template.powershell_expression())
+        } else {
+            raw_secret.then(|| "$s".to_owned())
+        };
+        powershell_block(prompt, !raw, content.as_deref(), &body)
+    });
     let requirements = (!spec.package.is_empty()).then(|| match airflow {
         AirflowVersion::V2 => fill(
             "apache-airflow-providers-{0}=={1}",
@@ -371,7 +388,7 @@ fn store(
         .map(|r| fill(SETTINGS, &[&lookup, r, spec.backend, spec.kwargs]));
     StoreForm {
         command: bash_block(prompt, &bash),
-        powershell: Some(powershell_block(prompt, !raw, content.as_deref(), &ps_body)),
+        powershell,
         name: lookup,
         manifest: None,
         backend: (!spec.backend.is_empty()).then_some(spec.backend),
@@ -461,7 +478,11 @@ pub(super) fn stores(
             ));
         }
         let bash: Vec<String> = fields.iter().map(|f| sh(f)).collect();
-        let ps: Vec<String> = fields.iter().map(|f| powershell_word(f)).collect();
+        let ps: Vec<String> = if POWERSHELL {
+            fields.iter().map(|f| powershell_word(f)).collect()
+        } else {
+            Vec::new()
+        };
         let path = fill("secret/connections/{0}", &[raw]);
         Some(store(
             &VAULT,
@@ -507,7 +528,7 @@ pub(super) fn stores(
     let helm = StoreForm {
         name: var,
         command: fill("{0} <<'EOF'\n{1}EOF", &[helm_command, &values]),
-        powershell: Some(fill("@'\n{1}'@ | {0}", &[helm_command, &values])),
+        powershell: POWERSHELL.then(|| fill("@'\n{1}'@ | {0}", &[helm_command, &values])),
         manifest: Some(values),
         backend: None,
         backend_kwargs: None,

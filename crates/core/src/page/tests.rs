@@ -502,3 +502,95 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn each_store_tab_shows_the_name_the_settings_and_a_command_without_the_secret() {
+    let s = pat_form();
+    for (tab, name) in [
+        (
+            OutputTab::AwsSecretsManager,
+            "airflow/connections/databricks_default",
+        ),
+        (
+            OutputTab::GcpSecretManager,
+            "airflow-connections-databricks_default",
+        ),
+        (
+            OutputTab::AzureKeyVault,
+            "airflow-connections-databricks-default",
+        ),
+        (OutputTab::Vault, "secret/connections/databricks_default"),
+    ] {
+        let view = reduce(&s, Action::TabChosen(tab), NOW).outputs_view();
+        let text = |field: &str| {
+            let key = format!("{}.{field}", tab.as_str());
+            let pane = view.panes.iter().find(|p| p.key == key);
+            pane.and_then(|p| p.text.clone()).expect(&key).1
+        };
+        assert_eq!(text("name"), name);
+        let command = text("command");
+        assert!(command.contains("read"), "{command}");
+        assert!(!command.contains(PAT));
+        let settings = text("settings");
+        assert!(
+            settings.contains("backend = airflow.providers."),
+            "{settings}"
+        );
+        assert!(settings.contains("backend_kwargs = {"), "{settings}");
+    }
+}
+
+#[test]
+fn the_kubernetes_manifest_holds_the_secret_masked_until_revealed() {
+    let s = reduce(&pat_form(), Action::TabChosen(OutputTab::Kubernetes), NOW);
+    let manifest = |s: &PageState| {
+        let view = s.outputs_view();
+        let pane = view.panes.iter().find(|p| p.key == "kubernetes.manifest");
+        pane.and_then(|p| p.text.clone()).expect("a manifest")
+    };
+    let (shown, copied) = manifest(&s);
+    assert!(copied.contains(PAT), "{copied}");
+    assert!(!shown.contains(PAT), "{shown}");
+    assert!(shown.contains("••••••••"), "{shown}");
+    let names = s.outputs_view().panes;
+    assert!(names.iter().any(|p| p.key == "kubernetes.name"
+        && p.text
+            .as_ref()
+            .is_some_and(|t| t.0 == "AIRFLOW_CONN_DATABRICKS_DEFAULT")));
+    assert!(names
+        .iter()
+        .all(|p| p.key == "kubernetes.manifest"
+            || !p.text.as_ref().is_some_and(|t| t.1.contains(PAT))));
+    let revealed = reduce(&s, Action::SecretRevealToggled, NOW);
+    assert!(manifest(&revealed).0.contains(PAT));
+    // Typing elsewhere does not pay for the stores: no store form on other tabs.
+    assert!(pat_form()
+        .outputs_view()
+        .panes
+        .iter()
+        .all(|p| !p.key.contains('.')));
+}
+
+#[test]
+fn a_store_that_cannot_name_the_conn_id_says_why_under_its_tab() {
+    let s = run(
+        &pat_form(),
+        vec![
+            Action::ConnIdEdited("db.prod".into()),
+            Action::TabChosen(OutputTab::GcpSecretManager),
+        ],
+    );
+    let view = s.outputs_view();
+    assert_eq!(view.panes.len(), 1);
+    assert_eq!(view.panes[0].text, None);
+    let airflow = view.airflow.expect("notes");
+    assert!(
+        airflow
+            .problems
+            .iter()
+            .chain(&airflow.notes)
+            .any(|f| f.code == "store_cannot_name_conn_id"
+                && f.message.contains("airflow-connections-db.prod")),
+        "{airflow:?}"
+    );
+}

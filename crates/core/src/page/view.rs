@@ -3,10 +3,13 @@
 
 use super::{CheckStatus, PageState};
 use crate::airflow::AirflowVersion;
+use crate::airflow::{airflow_values_with_stores, AirflowValues, StoreForm};
 use crate::check::{browser_added_headers, CheckPlan, CheckReport, Diagnosis, Route, RunState};
 use crate::credential::{ConnectionField, Need};
 use crate::finding::{Finding, Severity};
-use crate::form::{AirflowNotes, OutputTab};
+use crate::form::{
+    connection_request, effective_input, AirflowNotes, OutputTab, MASK, MASK_PLACEHOLDER,
+};
 use crate::secret::Secret;
 use crate::vocabulary::AuthMethod;
 
@@ -163,7 +166,9 @@ pub struct OutputsView {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaneView {
-    pub key: &'static str,
+    /// The `data-output` key: the key of `dbx-check airflow`, with a store's form as
+    /// `<store>.<field>` (`aws_secrets_manager.command`).
+    pub key: String,
     pub label: &'static str,
     pub hint: &'static str,
     /// What the screen shows and what the copy button copies; `None` while unavailable.
@@ -365,13 +370,24 @@ impl PageState {
     }
 
     pub fn outputs_view(&self) -> OutputsView {
+        let mut airflow = self
+            .touched
+            .workspace
+            .then(|| self.assessment.airflow_notes());
+        if let Some(panes) = self.store_panes(airflow.as_mut()) {
+            return OutputsView {
+                tab: self.tab,
+                panes,
+                airflow,
+            };
+        }
         let panes = self
             .assessment
             .outputs
             .iter()
             .filter(|o| o.tab == self.tab)
             .map(|o| PaneView {
-                key: o.key,
+                key: o.key.to_owned(),
                 label: o.label,
                 hint: o.hint,
                 text: match (&o.text, &o.shown) {
@@ -386,13 +402,118 @@ impl PageState {
         OutputsView {
             tab: self.tab,
             panes,
-            airflow: self
-                .touched
-                .workspace
-                .then(|| self.assessment.airflow_notes()),
+            airflow,
         }
     }
+
+    /// A secrets store's tab: its forms are written only while the tab is shown (typing
+    /// elsewhere never pays for them), from the same connection as the other tabs. Its
+    /// findings (a store that cannot name this conn id) join `notes`. `None` for other tabs.
+    fn store_panes(&self, notes: Option<&mut AirflowNotes>) -> Option<Vec<PaneView>> {
+        use OutputTab::*;
+        if !matches!(
+            self.tab,
+            AwsSecretsManager | GcpSecretManager | AzureKeyVault | Vault | Kubernetes | Helm
+        ) {
+            return None;
+        }
+        let pick = |v: AirflowValues| match self.tab {
+            AwsSecretsManager => v.aws_secrets_manager,
+            GcpSecretManager => v.gcp_secret_manager,
+            AzureKeyVault => v.azure_key_vault,
+            Vault => v.vault,
+            Kubernetes => v.kubernetes,
+            _ => v.helm,
+        };
+        let values = |secret: &Secret| {
+            let mut req = connection_request(&effective_input(&self.input), &self.assessment.host);
+            if !req.secret.is_empty() {
+                req.secret = secret.clone();
+            }
+            airflow_values_with_stores(&req)
+        };
+        let real = values(&self.input.secret);
+        if let Some(notes) = notes {
+            for f in &real.findings {
+                if !self.assessment.airflow.findings.contains(f) {
+                    let list = if f.severity == Severity::Info {
+                        &mut notes.notes
+                    } else {
+                        &mut notes.problems
+                    };
+                    list.push(f.clone());
+                }
+            }
+        }
+        let form = pick(real).filter(|_| self.assessment.credential.usable());
+        // Only a manifest can hold the secret (the commands prompt for it): on screen it
+        // is written again with the mask standing in, as the `env` output is.
+        let shown = match &form {
+            Some(StoreForm {
+                manifest: Some(_), ..
+            }) if !self.secret_revealed && !self.input.secret.is_empty() => {
+                pick(values(&Secret::new(MASK_PLACEHOLDER)))
+                    .and_then(|f| f.manifest)
+                    .map(|m| m.replace(MASK_PLACEHOLDER, MASK))
+            }
+            _ => None,
+        };
+        let field = |name: &str, text: Option<String>| {
+            let (_, label, hint) = STORE_PANES
+                .into_iter()
+                .find(|p| p.0 == name)
+                .unwrap_or_default();
+            PaneView {
+                key: format!("{}.{name}", self.tab.as_str()),
+                label,
+                hint,
+                text: text.map(|t| (t.clone(), t)),
+            }
+        };
+        let Some(form) = form else {
+            return Some(vec![field("command", None)]);
+        };
+        let mut panes = vec![
+            field("name", Some(form.name)),
+            field("command", Some(form.command)),
+        ];
+        if let Some(manifest) = form.manifest {
+            let mut pane = field("manifest", Some(manifest));
+            if let (Some(shown), Some(text)) = (shown, &mut pane.text) {
+                text.0 = shown;
+            }
+            panes.push(pane);
+        }
+        if form.settings.is_some() {
+            panes.push(field("settings", form.settings));
+        }
+        Some(panes)
+    }
 }
+
+/// A store tab's panes: key, label, hint.
+const STORE_PANES: [(&str, &str, &str); 4] = [
+    (
+        "name",
+        "Looked up as",
+        "The name under which Airflow's backend looks this conn id up.",
+    ),
+    (
+        "command",
+        "bash / zsh",
+        "Run it as it is where the store's CLI is signed in; it asks for the secret, which it never shows.",
+    ),
+    (
+        "manifest",
+        "Manifest",
+        "Kubernetes: the Secret to apply with kubectl apply -f (it holds the credential); Helm: the chart values that load it into every Airflow pod.",
+    ),
+    (
+        "settings",
+        "Airflow settings",
+        "[secrets] backend and backend_kwargs (defaults written out), in airflow.cfg or as environment variables, and the provider to install.",
+    ),
+];
 
 fn report_view(report: &CheckReport) -> ReportView {
     let from_terminal = report.route == Route::Terminal;
