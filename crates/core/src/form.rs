@@ -518,7 +518,13 @@ mod tests {
                 "cli",
                 "astro",
                 "dotenv",
-                "requirements"
+                "requirements",
+                "aws_secrets_manager",
+                "gcp_secret_manager",
+                "azure_key_vault",
+                "vault",
+                "kubernetes",
+                "helm"
             ]
         );
     }
