@@ -256,6 +256,38 @@ impl ser::Serializer for VariantName {
     }
 }
 
+/// A problem written as data: its [`Wording`] gives the whole [`Diagnostic`], and its code
+/// is the variant's serde name unless `named_code` says otherwise.
+pub(crate) trait Worded: Serialize {
+    fn wording(&self) -> Wording<'_>;
+
+    fn named_code(&self) -> &'static str {
+        variant_name(self)
+    }
+}
+
+impl<T: Worded> Diagnostic for T {
+    fn code(&self) -> &'static str {
+        self.named_code()
+    }
+
+    fn severity(&self) -> Severity {
+        self.wording().severity
+    }
+
+    fn message(&self) -> String {
+        self.to_finding().message
+    }
+
+    fn fix(&self) -> String {
+        self.to_finding().fix
+    }
+
+    fn to_finding(&self) -> Finding {
+        self.wording().finding(self.code())
+    }
+}
+
 /// Orders findings errors first, keeping the order of equals. One function for every
 /// analysis, so the page carries one copy of the sort. An insertion sort: lists hold a
 /// handful of findings, and the library's stable sort costs the page over 1 KB brotli.

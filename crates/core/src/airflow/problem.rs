@@ -2,7 +2,7 @@
 //! user's input, as data: each problem's code is its variant's serde name, and
 //! [`AirflowProblem::wording`] holds its severity, message and fix.
 
-use crate::finding::{capitalise, variant_name, Diagnostic, Finding, Severity, Wording};
+use crate::finding::{capitalise, variant_name, Severity, Worded, Wording};
 use crate::vocabulary::AuthMethod;
 use serde::Serialize;
 use Severity::{Error, Info, Warning};
@@ -157,7 +157,11 @@ fn method_name(method: AuthMethod) -> &'static str {
     }
 }
 
-impl AirflowProblem {
+impl Worded for AirflowProblem {
+    fn named_code(&self) -> &'static str {
+        self.code_of()
+    }
+
     /// The problem's severity, message and fix, with the values its templates name.
     fn wording(&self) -> Wording<'_> {
         use AirflowProblem::*;
@@ -355,28 +359,12 @@ impl AirflowProblem {
     }
 }
 
-impl Diagnostic for AirflowProblem {
-    fn code(&self) -> &'static str {
+impl AirflowProblem {
+    /// One variant, two codes: the reason names the code.
+    fn code_of(&self) -> &'static str {
         match self {
-            // One variant, two codes: the reason names the code.
             AirflowProblem::CredentialNotSendable { reason, .. } => variant_name(reason),
             other => variant_name(other),
         }
-    }
-
-    fn severity(&self) -> Severity {
-        self.wording().severity
-    }
-
-    fn message(&self) -> String {
-        self.to_finding().message
-    }
-
-    fn fix(&self) -> String {
-        self.to_finding().fix
-    }
-
-    fn to_finding(&self) -> Finding {
-        self.wording().finding(self.code())
     }
 }

@@ -3,7 +3,7 @@
 //! shapes and field names only.
 
 use super::shape::{PatDefect, SecretShape};
-use crate::finding::{variant_name, Diagnostic, Finding, Severity, Wording};
+use crate::finding::{Severity, Worded, Wording};
 use crate::vocabulary::{AuthMethod, Cloud};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -290,7 +290,7 @@ fn error_unless(lenient: bool) -> Severity {
     }
 }
 
-impl CredentialProblem {
+impl Worded for CredentialProblem {
     /// The problem's severity, message and fix, with the values its templates name.
     fn wording(&self) -> Wording<'_> {
         match self {
@@ -741,31 +741,10 @@ impl Wording<'_> {
     }
 }
 
-impl Diagnostic for CredentialProblem {
-    fn code(&self) -> &'static str {
-        variant_name(self)
-    }
-
-    fn severity(&self) -> Severity {
-        self.wording().severity
-    }
-
-    fn message(&self) -> String {
-        self.to_finding().message
-    }
-
-    fn fix(&self) -> String {
-        self.to_finding().fix
-    }
-
-    fn to_finding(&self) -> Finding {
-        self.wording().finding(self.code())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Diagnostic;
 
     #[test]
     fn durations_read_naturally() {

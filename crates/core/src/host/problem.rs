@@ -2,7 +2,7 @@
 //! serde name, and [`HostProblem::wording`] gives its severity, message and fix in one place.
 
 use super::{join_words, shorten, zones::public_apexes};
-use crate::finding::{variant_name, Diagnostic, Finding, Severity, Wording};
+use crate::finding::{Diagnostic, Severity, Worded, Wording};
 use crate::secret::SecretShape;
 use crate::vocabulary::Cloud;
 use serde::Serialize;
@@ -168,7 +168,7 @@ const USE_HOST_SHOWN: &str = "Put exactly the Host value shown here into Airflow
 const LOOK_ALIKE: &str = "No Databricks workspace has such a name: a look-alike letter can \
      send your token to someone else's server.";
 
-impl HostProblem {
+impl Worded for HostProblem {
     /// The problem's severity, message and fix, with the values its templates name.
     fn wording(&self) -> Wording<'_> {
         use HostProblem as P;
@@ -555,28 +555,6 @@ impl HostProblem {
 /// The message of a regional AWS or Google Cloud address.
 const REGIONAL_SHARED: &str = "{hostname} is a regional address shared by many workspaces, not \
      your workspace's own URL; calls there may reach the wrong workspace or none.";
-
-impl Diagnostic for HostProblem {
-    fn code(&self) -> &'static str {
-        variant_name(self)
-    }
-
-    fn severity(&self) -> Severity {
-        self.wording().severity
-    }
-
-    fn message(&self) -> String {
-        self.to_finding().message
-    }
-
-    fn fix(&self) -> String {
-        self.to_finding().fix
-    }
-
-    fn to_finding(&self) -> Finding {
-        self.wording().finding(self.code())
-    }
-}
 
 impl fmt::Display for HostProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

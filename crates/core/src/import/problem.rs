@@ -2,7 +2,7 @@
 //! Messages never quote a value (any of them may hold a secret): they name fields, keys,
 //! lines and conn ids, which are not secret.
 
-use crate::finding::{variant_name, Diagnostic, Finding, Severity, Wording};
+use crate::finding::{Severity, Worded, Wording};
 use crate::vocabulary::AuthMethod;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -136,7 +136,7 @@ fn list(items: &[impl AsRef<str>]) -> String {
         .join(", ")
 }
 
-impl ImportProblem {
+impl Worded for ImportProblem {
     /// The problem's severity, message and fix, with the values its templates name.
     fn wording(&self) -> Wording<'_> {
         match self {
@@ -420,25 +420,3 @@ const PASTE_JSON_AS_PRINTED: &str = "Paste the JSON exactly as Airflow printed i
 const EXTRA_AS_OBJECT: &str = "Write Extra as a JSON object, such as {\"http_path\": \"...\"}.";
 const PORT_EMPTY: &str = "Leave Port empty for Databricks.";
 const TYPE_DATABRICKS: &str = "Set the connection type to databricks (lower case).";
-
-impl Diagnostic for ImportProblem {
-    fn code(&self) -> &'static str {
-        variant_name(self)
-    }
-
-    fn severity(&self) -> Severity {
-        self.wording().severity
-    }
-
-    fn message(&self) -> String {
-        self.to_finding().message
-    }
-
-    fn fix(&self) -> String {
-        self.to_finding().fix
-    }
-
-    fn to_finding(&self) -> Finding {
-        self.wording().finding(self.code())
-    }
-}
